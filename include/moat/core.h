@@ -1,0 +1,99 @@
+/**
+ * @file core.h
+ * @brief Core helpers: wiping secrets, constant-time comparison, hex and
+ *        strict base64url (RFC 4648 section 5, no padding, canonical only).
+ *
+ * Conventions used by every moat function that writes variable-length output:
+ * the caller passes `out`, its capacity `out_cap` and a `size_t *out_len`.
+ * If the capacity is insufficient the function returns
+ * ::MOAT_ERR_BUFFER_TOO_SMALL, stores the size needed in `*out_len` and leaves
+ * `out` wiped (zeroed) over its whole capacity. On any other failure `out` is
+ * wiped and `*out_len` is 0.
+ *
+ * Memory: no heap; stack use is a few dozen bytes. Thread safety: all
+ * functions are reentrant.
+ */
+#ifndef MOAT_CORE_H
+#define MOAT_CORE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdbool.h>
+
+#include "moat/error.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/**
+ * @brief Overwrite @p len bytes at @p p with zeros in a way the compiler may
+ *        not elide (volatile stores followed by a compiler barrier).
+ *
+ * A port may replace it at link time by defining MOAT_WIPE_OVERRIDE at build
+ * time and providing its own moat_wipe() (e.g. one using a hardware scrubber).
+ * @param p may be NULL when @p len is 0.
+ */
+void moat_wipe(void *p, size_t len);
+
+/**
+ * @brief Constant-time equality of two byte strings of the same length.
+ *
+ * The running time depends on @p len only, never on the contents.
+ * @return true when equal (and true for len 0).
+ */
+bool moat_ct_equal(const void *a, const void *b, size_t len);
+
+/**
+ * @brief Constant-time selection helper: returns 1 if @p x is 0, else 0,
+ *        without branching on @p x.
+ */
+uint32_t moat_ct_is_zero(const void *x, size_t len);
+
+/** @brief Length of the lowercase hex text for @p len bytes (2*len). */
+#define MOAT_HEX_LEN(len) ((len) * 2u)
+
+/**
+ * @brief Lowercase hex encode. Writes MOAT_HEX_LEN(in_len) characters plus a
+ *        terminating NUL, so @p out_cap must be at least 2*in_len+1.
+ * @param[out] out_len characters written (without the NUL), or size needed
+ *             (with the NUL) on ::MOAT_ERR_BUFFER_TOO_SMALL.
+ */
+moat_err moat_hex_encode(const uint8_t *in, size_t in_len, char *out,
+                         size_t out_cap, size_t *out_len);
+
+/**
+ * @brief Hex decode (either case). Errors: ::MOAT_ERR_HEX_LENGTH (odd),
+ *        ::MOAT_ERR_HEX_CHAR, ::MOAT_ERR_BUFFER_TOO_SMALL.
+ */
+moat_err moat_hex_decode(const char *in, size_t in_len, uint8_t *out,
+                         size_t out_cap, size_t *out_len);
+
+/** @brief Exact base64url length (unpadded) for @p n bytes. */
+#define MOAT_B64URL_ENC_LEN(n) (((n) / 3u) * 4u + (((n) % 3u) ? ((n) % 3u) + 1u : 0u))
+/** @brief Upper bound of decoded bytes for @p n base64url characters. */
+#define MOAT_B64URL_DEC_MAX(n) (((n) / 4u) * 3u + (((n) % 4u) ? ((n) % 4u) - 1u : 0u))
+
+/**
+ * @brief base64url encode without padding. Writes no NUL terminator
+ *        unless room remains (out_cap > needed), in which case one is added.
+ * @param[out] out_len characters written, or size needed.
+ */
+moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
+                            size_t out_cap, size_t *out_len);
+
+/**
+ * @brief Strict base64url decode (RFC 4648 section 5 and RFC 7515 section 2):
+ *        rejects '=' padding (::MOAT_ERR_B64_PADDING), any character outside
+ *        [A-Za-z0-9_-] including whitespace and '+' '/' (::MOAT_ERR_B64_CHAR),
+ *        a length of 1 mod 4 (::MOAT_ERR_B64_LENGTH) and non-zero unused
+ *        trailing bits (::MOAT_ERR_B64_TRAILING_BITS), so every byte string
+ *        has exactly one accepted encoding.
+ */
+moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
+                            size_t out_cap, size_t *out_len);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MOAT_CORE_H */

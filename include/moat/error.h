@@ -1,0 +1,134 @@
+/**
+ * @file error.h
+ * @brief The one error enumeration of moat, and its messages.
+ *
+ * Every moat function that can fail returns a ::moat_err. ::MOAT_OK is zero;
+ * every failure is a distinct positive code naming the check that failed, so
+ * that a caller (or a log) can tell *why* something was rejected without a
+ * debugger. Codes are stable: new codes are only ever appended inside their
+ * module's range, never renumbered.
+ *
+ * Ranges: 1-99 general, 100-199 core (base64url, hex, JSON), 200-299 crypto,
+ * 300-399 JOSE, 400-499 port, 500+ reserved for the service modules
+ * (x509, attest, update, msg, report).
+ *
+ * Thread safety: moat_strerror() is reentrant (returns static strings).
+ */
+#ifndef MOAT_ERROR_H
+#define MOAT_ERROR_H
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* X-macro list: MOAT_ERR_X(name, value, message). Kept in one place so that
+ * the enum and moat_strerror() cannot disagree. */
+#define MOAT_ERR_LIST(X)                                                          \
+    X(MOAT_OK, 0, "success")                                                      \
+    /* general */                                                                 \
+    X(MOAT_ERR_INVALID_ARGUMENT, 1, "invalid argument (NULL pointer or bad size)") \
+    X(MOAT_ERR_BUFFER_TOO_SMALL, 2, "output buffer too small (size needed reported)") \
+    X(MOAT_ERR_UNSUPPORTED, 3, "unsupported algorithm, curve or option")          \
+    X(MOAT_ERR_INTERNAL, 4, "internal error (a backend failed unexpectedly)")     \
+    X(MOAT_ERR_INPUT_TOO_LARGE, 5, "input exceeds the documented size bound")     \
+    X(MOAT_ERR_OUT_OF_MEMORY, 6, "caller-sized workspace exhausted")              \
+    X(MOAT_ERR_NOT_FOUND, 7, "item not found")                                    \
+    /* core: base64url, hex */                                                    \
+    X(MOAT_ERR_B64_PADDING, 100, "base64url: padding '=' is not allowed")         \
+    X(MOAT_ERR_B64_CHAR, 101, "base64url: character outside the alphabet")        \
+    X(MOAT_ERR_B64_TRAILING_BITS, 102, "base64url: non-zero trailing bits (non-canonical)") \
+    X(MOAT_ERR_B64_LENGTH, 103, "base64url: impossible length (1 mod 4)")         \
+    X(MOAT_ERR_HEX_CHAR, 104, "hex: character outside [0-9a-fA-F]")               \
+    X(MOAT_ERR_HEX_LENGTH, 105, "hex: odd length")                                \
+    /* core: bounded JSON */                                                      \
+    X(MOAT_ERR_JSON_SYNTAX, 110, "JSON: syntax error")                            \
+    X(MOAT_ERR_JSON_DEPTH, 111, "JSON: nesting deeper than the bound")            \
+    X(MOAT_ERR_JSON_TOO_LARGE, 112, "JSON: input larger than the bound")          \
+    X(MOAT_ERR_JSON_TOO_MANY_MEMBERS, 113, "JSON: more members/elements than the bound") \
+    X(MOAT_ERR_JSON_DUPLICATE_KEY, 114, "JSON: duplicate member name")            \
+    X(MOAT_ERR_JSON_UTF8, 115, "JSON: invalid UTF-8")                             \
+    X(MOAT_ERR_JSON_SURROGATE, 116, "JSON: lone or mismatched UTF-16 surrogate escape") \
+    X(MOAT_ERR_JSON_NUMBER, 117, "JSON: number not allowed (NaN, Infinity, bad form)") \
+    X(MOAT_ERR_JSON_TRAILING, 118, "JSON: trailing data after the value")         \
+    X(MOAT_ERR_JSON_TYPE, 119, "JSON: member has the wrong type")                 \
+    X(MOAT_ERR_JSON_RANGE, 120, "JSON: integer not exact or out of range")        \
+    X(MOAT_ERR_JSON_MISSING, 121, "JSON: required member missing")                \
+    X(MOAT_ERR_JSON_ARENA, 122, "JSON: caller's arena too small for this document") \
+    X(MOAT_ERR_JSON_STRING_TOO_LONG, 123, "JSON: string longer than the bound")   \
+    /* crypto */                                                                  \
+    X(MOAT_ERR_CRYPTO_BAD_KEY, 200, "crypto: invalid key (out of range, wrong length)") \
+    X(MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE, 201, "crypto: public point not on the curve") \
+    X(MOAT_ERR_CRYPTO_POINT_ENCODING, 202, "crypto: public point encoding not accepted") \
+    X(MOAT_ERR_CRYPTO_SIG_ENCODING, 203, "crypto: signature encoding invalid (not DER / wrong length)") \
+    X(MOAT_ERR_CRYPTO_SIG_RANGE, 204, "crypto: signature r or s is zero or not below n") \
+    X(MOAT_ERR_CRYPTO_SIG_INVALID, 205, "crypto: signature does not verify")      \
+    X(MOAT_ERR_CRYPTO_TAG_MISMATCH, 206, "crypto: AEAD authentication tag mismatch") \
+    X(MOAT_ERR_CRYPTO_IV_LENGTH, 207, "crypto: IV/nonce length not accepted")     \
+    X(MOAT_ERR_CRYPTO_TAG_LENGTH, 208, "crypto: tag length not accepted")         \
+    X(MOAT_ERR_CRYPTO_LOW_ORDER_POINT, 209, "crypto: low-order point (all-zero shared secret)") \
+    X(MOAT_ERR_CRYPTO_KEY_ENCODING, 210, "crypto: key DER/SPKI encoding invalid") \
+    X(MOAT_ERR_CRYPTO_CURVE_MISMATCH, 211, "crypto: keys or inputs on different curves") \
+    X(MOAT_ERR_CRYPTO_RNG_FAILED, 212, "crypto: random source failed (failing closed)") \
+    X(MOAT_ERR_CRYPTO_DRBG_RESEED, 213, "crypto: DRBG needs reseeding")           \
+    X(MOAT_ERR_CRYPTO_OUTPUT_LENGTH, 214, "crypto: requested output length out of range") \
+    X(MOAT_ERR_DER_TRUNCATED, 220, "DER: truncated input")                        \
+    X(MOAT_ERR_DER_TAG, 221, "DER: unexpected tag")                               \
+    X(MOAT_ERR_DER_LENGTH, 222, "DER: bad length (indefinite, non-minimal, or too long)") \
+    X(MOAT_ERR_DER_INTEGER, 223, "DER: non-minimal or negative INTEGER")          \
+    X(MOAT_ERR_DER_TRAILING, 224, "DER: trailing data")                           \
+    X(MOAT_ERR_DER_DEPTH, 225, "DER: nesting deeper than the bound")              \
+    /* JOSE */                                                                    \
+    X(MOAT_ERR_JOSE_FORMAT, 300, "JOSE: malformed serialization (segments, members)") \
+    X(MOAT_ERR_JOSE_ALG_NOT_ALLOWED, 301, "JOSE: alg not in the allow-list (none, HS*, ...)") \
+    X(MOAT_ERR_JOSE_ALG_KEY_MISMATCH, 302, "JOSE: alg does not match the key's curve") \
+    X(MOAT_ERR_JOSE_CRIT_UNKNOWN, 303, "JOSE: crit names a header parameter not understood") \
+    X(MOAT_ERR_JOSE_HEADER_TOO_LARGE, 304, "JOSE: protected header larger than the bound") \
+    X(MOAT_ERR_JOSE_HEADER_INVALID, 305, "JOSE: protected header invalid")        \
+    X(MOAT_ERR_JOSE_SIG_INVALID, 306, "JOSE: signature does not verify")          \
+    X(MOAT_ERR_JOSE_THRESHOLD, 307, "JOSE: fewer distinct valid signers than the threshold") \
+    X(MOAT_ERR_JOSE_KID_UNKNOWN, 308, "JOSE: no key with this kid")               \
+    X(MOAT_ERR_JWK_INVALID, 310, "JWK: malformed or missing members")             \
+    X(MOAT_ERR_JWK_PRIVATE_MEMBER, 311, "JWK: private member present where a public key is expected") \
+    X(MOAT_ERR_JWK_KTY, 312, "JWK: kty/crv not supported")                        \
+    X(MOAT_ERR_JWT_EXPIRED, 320, "JWT: exp is in the past (beyond skew)")         \
+    X(MOAT_ERR_JWT_NOT_YET_VALID, 321, "JWT: nbf is in the future (beyond skew)") \
+    X(MOAT_ERR_JWT_IAT_FUTURE, 322, "JWT: iat is in the future (beyond skew)")    \
+    X(MOAT_ERR_JWT_CLAIM, 323, "JWT: claim malformed")                            \
+    /* port */                                                                    \
+    X(MOAT_ERR_PORT_ENTROPY, 400, "port: entropy source failed")                  \
+    X(MOAT_ERR_PORT_NO_TIME, 401, "port: no trusted time available")              \
+    X(MOAT_ERR_PORT_IO, 402, "port: persistent storage I/O failed")               \
+    X(MOAT_ERR_PORT_NOT_FOUND, 403, "port: record, counter or slot not found")    \
+    X(MOAT_ERR_PORT_COUNTER_DECREASE, 404, "port: counter may not decrease")      \
+    X(MOAT_ERR_PORT_COUNTER_OVERFLOW, 405, "port: counter at its maximum")        \
+    X(MOAT_ERR_PORT_RANGE, 406, "port: offset/length outside the slot or record bound") \
+    X(MOAT_ERR_PORT_POWER_CUT, 407, "port: simulated power cut (fault port)")     \
+    X(MOAT_ERR_PORT_NO_SECRET, 408, "port: device secret unavailable")            \
+    X(MOAT_ERR_PORT_CORRUPT, 409, "port: stored record failed its integrity check")
+
+/** @brief The one error type. ::MOAT_OK (0) is success. */
+typedef enum moat_err {
+#define MOAT_ERR_ENUM_(name, value, msg) name = value,
+    MOAT_ERR_LIST(MOAT_ERR_ENUM_)
+#undef MOAT_ERR_ENUM_
+    MOAT_ERR_FORCE_INT_ = 0x7fffffff
+} moat_err;
+
+/**
+ * @brief A static, human-readable message for an error code.
+ * @param err any value; unknown values give "unknown error".
+ * @return a NUL-terminated static string; never NULL.
+ */
+const char *moat_strerror(moat_err err);
+
+/**
+ * @brief The symbolic name of an error code ("MOAT_ERR_B64_PADDING").
+ * @param err any value; unknown values give "MOAT_ERR_UNKNOWN".
+ * @return a NUL-terminated static string; never NULL.
+ */
+const char *moat_strerror_name(moat_err err);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MOAT_ERROR_H */

@@ -1,0 +1,26 @@
+/**
+ * @file moat.h
+ * @brief Umbrella header: everything a firmware or service program needs.
+ */
+#ifndef MOAT_MOAT_H
+#define MOAT_MOAT_H
+
+#include "moat/version.h"
+#include "moat/error.h"
+#include "moat/core.h"
+#include "moat/json.h"
+#include "moat/crypto.h"
+#include "moat/jose.h"
+#include "moat/port.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** @brief The library's version string ("MAJOR.MINOR.PATCH"); never NULL. */
+const char *moat_version(void);
+
+#ifdef __cplusplus
+}
+#endif
+#endif /* MOAT_MOAT_H */
