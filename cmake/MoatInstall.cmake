@@ -7,6 +7,8 @@ install(TARGETS moat moat_shared EXPORT moatTargets
 if(TARGET moat_port_posix)
   install(TARGETS moat_port_posix moat_port_fault EXPORT moatTargets
     ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR})
+  install(FILES ports/posix/moat_port_posix.h ports/fault/moat_port_fault.h
+    DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 endif()
 install(DIRECTORY include/moat DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
   FILES_MATCHING PATTERN "*.h")

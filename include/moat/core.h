@@ -32,21 +32,29 @@ extern "C" {
  *
  * A port may replace it at link time by defining MOAT_WIPE_OVERRIDE at build
  * time and providing its own moat_wipe() (e.g. one using a hardware scrubber).
- * @param p may be NULL when @p len is 0.
+ * @param p may be NULL (then nothing is written).
+ * @param len number of bytes to zero.
  */
 void moat_wipe(void *p, size_t len);
 
 /**
  * @brief Constant-time equality of two byte strings of the same length.
  *
- * The running time depends on @p len only, never on the contents.
+ * The running time depends on @p len only, never on the contents (OR of the
+ * XORs of all bytes, no early exit).
+ * @param a first string, @p len readable bytes
+ * @param b second string, @p len readable bytes
+ * @param len their common length
  * @return true when equal (and true for len 0).
  */
 bool moat_ct_equal(const void *a, const void *b, size_t len);
 
 /**
- * @brief Constant-time selection helper: returns 1 if @p x is 0, else 0,
- *        without branching on @p x.
+ * @brief Constant-time test that @p len bytes at @p x are all zero,
+ *        without branching on their contents.
+ * @param x the bytes to test
+ * @param len their number
+ * @return 1 if all bytes are zero (and for len 0), else 0.
  */
 uint32_t moat_ct_is_zero(const void *x, size_t len);
 
@@ -56,15 +64,30 @@ uint32_t moat_ct_is_zero(const void *x, size_t len);
 /**
  * @brief Lowercase hex encode. Writes MOAT_HEX_LEN(in_len) characters plus a
  *        terminating NUL, so @p out_cap must be at least 2*in_len+1.
+ *        Branch-free per byte (usable on secrets).
+ * @param in bytes to encode (may be NULL when @p in_len is 0)
+ * @param in_len their number
+ * @param[out] out text buffer (may be NULL when @p out_cap is 0)
+ * @param out_cap its capacity
  * @param[out] out_len characters written (without the NUL), or size needed
  *             (with the NUL) on ::MOAT_ERR_BUFFER_TOO_SMALL.
+ * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INPUT_TOO_LARGE
+ *         or ::MOAT_ERR_INVALID_ARGUMENT.
  */
 moat_err moat_hex_encode(const uint8_t *in, size_t in_len, char *out,
                          size_t out_cap, size_t *out_len);
 
 /**
  * @brief Hex decode (either case). Errors: ::MOAT_ERR_HEX_LENGTH (odd),
- *        ::MOAT_ERR_HEX_CHAR, ::MOAT_ERR_BUFFER_TOO_SMALL.
+ *        ::MOAT_ERR_HEX_CHAR, ::MOAT_ERR_BUFFER_TOO_SMALL (*out_len = in_len/2),
+ *        ::MOAT_ERR_INVALID_ARGUMENT. Characters are classified without
+ *        table lookups or data-dependent branches.
+ * @param in text (may be NULL when @p in_len is 0)
+ * @param in_len its length
+ * @param[out] out byte buffer (may be NULL when @p out_cap is 0)
+ * @param out_cap its capacity
+ * @param[out] out_len bytes written, or the size needed.
+ * @return ::MOAT_OK or one of the errors above.
  */
 moat_err moat_hex_decode(const char *in, size_t in_len, uint8_t *out,
                          size_t out_cap, size_t *out_len);
@@ -77,7 +100,14 @@ moat_err moat_hex_decode(const char *in, size_t in_len, uint8_t *out,
 /**
  * @brief base64url encode without padding. Writes no NUL terminator
  *        unless room remains (out_cap > needed), in which case one is added.
- * @param[out] out_len characters written, or size needed.
+ *        Branch-free per character (usable on secrets).
+ * @param in bytes to encode (may be NULL when @p in_len is 0)
+ * @param in_len their number
+ * @param[out] out text buffer (may be NULL when @p out_cap is 0)
+ * @param out_cap its capacity; MOAT_B64URL_ENC_LEN(in_len) is enough
+ * @param[out] out_len characters written, or size needed (without NUL).
+ * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INPUT_TOO_LARGE
+ *         or ::MOAT_ERR_INVALID_ARGUMENT.
  */
 moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
                             size_t out_cap, size_t *out_len);
@@ -88,7 +118,17 @@ moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
  *        [A-Za-z0-9_-] including whitespace and '+' '/' (::MOAT_ERR_B64_CHAR),
  *        a length of 1 mod 4 (::MOAT_ERR_B64_LENGTH) and non-zero unused
  *        trailing bits (::MOAT_ERR_B64_TRAILING_BITS), so every byte string
- *        has exactly one accepted encoding.
+ *        has exactly one accepted encoding. Characters are decoded without
+ *        table lookups or data-dependent branches (inputs may be secrets).
+ *        Checks run in the order padding, characters, length, capacity,
+ *        trailing bits.
+ * @param in text (may be NULL when @p in_len is 0)
+ * @param in_len its length
+ * @param[out] out byte buffer (may be NULL when @p out_cap is 0)
+ * @param out_cap its capacity; MOAT_B64URL_DEC_MAX(in_len) is enough
+ * @param[out] out_len bytes written, or the size needed on
+ *             ::MOAT_ERR_BUFFER_TOO_SMALL.
+ * @return ::MOAT_OK, one of the errors above, or ::MOAT_ERR_INVALID_ARGUMENT.
  */
 moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
                             size_t out_cap, size_t *out_len);

@@ -87,10 +87,33 @@ void moat_hmac_update(moat_hmac_ctx *ctx, const void *data, size_t len);
 /** @brief Write the tag to @p out (moat_hash_size(alg) bytes) and wipe. */
 void moat_hmac_final(moat_hmac_ctx *ctx, uint8_t *out);
 
+/** @brief Shortest truncated HMAC tag moat_hmac_verify() accepts (128 bits). */
+#define MOAT_HMAC_MIN_TAG 16u
+
 /**
- * @brief HKDF (RFC 5869) extract-and-expand.
- * @param out_len at most 255 * moat_hash_size(alg), else
- *        ::MOAT_ERR_CRYPTO_OUTPUT_LENGTH.
+ * @brief Recompute HMAC over @p data and compare it in constant time with
+ *        @p tag, which may be truncated to its leftmost @p tag_len bytes
+ *        (RFC 2104 section 5), ::MOAT_HMAC_MIN_TAG <= tag_len <= hash size.
+ * @return ::MOAT_OK, ::MOAT_ERR_CRYPTO_TAG_MISMATCH,
+ *         ::MOAT_ERR_CRYPTO_TAG_LENGTH, ::MOAT_ERR_UNSUPPORTED.
+ */
+moat_err moat_hmac_verify(moat_hash_alg alg, const uint8_t *key, size_t key_len,
+                          const void *data, size_t len, const uint8_t *tag,
+                          size_t tag_len);
+
+/**
+ * @brief HKDF (RFC 5869) extract-and-expand. An empty salt means HashLen
+ *        zero bytes (RFC 5869 section 2.2).
+ * @param alg hash function
+ * @param salt optional salt (NULL when @p salt_len is 0)
+ * @param salt_len its length
+ * @param ikm input keying material (secret)
+ * @param ikm_len its length
+ * @param info optional context (NULL when @p info_len is 0)
+ * @param info_len its length
+ * @param out receives @p out_len bytes
+ * @param out_len 1 to 255 * moat_hash_size(alg), else
+ *        ::MOAT_ERR_CRYPTO_OUTPUT_LENGTH (the output is then wiped).
  */
 moat_err moat_hkdf(moat_hash_alg alg, const uint8_t *salt, size_t salt_len,
                    const uint8_t *ikm, size_t ikm_len, const uint8_t *info,
@@ -105,19 +128,38 @@ typedef struct moat_drbg_ctx {
 
 /** @brief Minimum seed (entropy) length accepted by moat_drbg_init(). */
 #define MOAT_DRBG_MIN_SEED 32u
+/** @brief Largest seed, seed + personalization, or reseed input (bytes). */
+#define MOAT_DRBG_MAX_INPUT 256u
+/** @brief Largest single request (SP 800-90A: 2^19 bits). */
+#define MOAT_DRBG_MAX_REQUEST 65536u
+/** @brief Generate calls allowed between (re)seeds before
+ *         ::MOAT_ERR_CRYPTO_DRBG_RESEED (SP 800-90A allows 2^48). */
+#define MOAT_DRBG_RESEED_INTERVAL (1ull << 32)
 
 /**
  * @brief Instantiate from @p seed (entropy || nonce, at least
- *        ::MOAT_DRBG_MIN_SEED bytes) and an optional personalization string.
+ *        ::MOAT_DRBG_MIN_SEED bytes) and an optional personalization string
+ *        (seed_len + pers_len <= ::MOAT_DRBG_MAX_INPUT).
+ * @return ::MOAT_ERR_CRYPTO_BAD_KEY (seed too short),
+ *         ::MOAT_ERR_INPUT_TOO_LARGE. The context is wiped first.
  */
 moat_err moat_drbg_init(moat_drbg_ctx *ctx, const uint8_t *seed, size_t seed_len,
                         const uint8_t *pers, size_t pers_len);
-/** @brief Instantiate by drawing ::MOAT_DRBG_MIN_SEED bytes from @p rng. */
+/**
+ * @brief Instantiate by drawing ::MOAT_DRBG_MIN_SEED bytes from @p rng.
+ * @return ::MOAT_ERR_CRYPTO_RNG_FAILED if @p rng fails (the context stays
+ *         wiped and unusable: fail closed).
+ */
 moat_err moat_drbg_init_from(moat_drbg_ctx *ctx, moat_rng_fn rng, void *rng_ctx,
                              const uint8_t *pers, size_t pers_len);
 /** @brief Reseed with additional entropy. */
 moat_err moat_drbg_reseed(moat_drbg_ctx *ctx, const uint8_t *seed, size_t len);
-/** @brief Generate; matches ::moat_rng_fn (pass the context as @p ctx). */
+/**
+ * @brief Generate; matches ::moat_rng_fn (pass the context as @p ctx).
+ * @return ::MOAT_ERR_INVALID_ARGUMENT (not instantiated),
+ *         ::MOAT_ERR_CRYPTO_OUTPUT_LENGTH (len > ::MOAT_DRBG_MAX_REQUEST),
+ *         ::MOAT_ERR_CRYPTO_DRBG_RESEED; the output is wiped on failure.
+ */
 moat_err moat_drbg_generate(void *ctx, uint8_t *out, size_t len);
 /** @brief Wipe the context. */
 void moat_drbg_wipe(moat_drbg_ctx *ctx);
@@ -140,6 +182,8 @@ typedef enum moat_curve {
 #define MOAT_ECDSA_DER_MAX 104u
 /** @brief Largest DER private key export (PKCS#8, P-384). */
 #define MOAT_EC_PRIV_DER_MAX 200u
+/** @brief Largest DER SubjectPublicKeyInfo export (P-384). */
+#define MOAT_EC_SPKI_MAX 120u
 
 /** @brief Coordinate / scalar size of @p curve in bytes (32, 48), 0 if unknown. */
 size_t moat_curve_size(moat_curve curve);
@@ -159,10 +203,19 @@ typedef struct moat_ec_public_key {
     size_t q_len;                  /**< 1 + 2*moat_curve_size() */
 } moat_ec_public_key;
 
-/** @brief Generate a key pair with randomness from @p rng (fails closed). */
+/**
+ * @brief Generate a private key with randomness from @p rng (br_ec_keygen,
+ *        rejection sampling in [1, n-1]).
+ * @return ::MOAT_ERR_CRYPTO_RNG_FAILED if @p rng fails: @p priv is then
+ *         left wiped (fail closed).
+ */
 moat_err moat_ec_generate(moat_curve curve, moat_rng_fn rng, void *rng_ctx,
                           moat_ec_private_key *priv);
-/** @brief Check @p d is a valid scalar in [1, n-1] and build a private key. */
+/**
+ * @brief Check @p d (exactly moat_curve_size() bytes, big-endian) is a valid
+ *        scalar in [1, n-1] and build a private key.
+ * @return ::MOAT_ERR_CRYPTO_BAD_KEY (length or range), ::MOAT_ERR_UNSUPPORTED.
+ */
 moat_err moat_ec_private_from_scalar(moat_curve curve, const uint8_t *d,
                                      size_t d_len, moat_ec_private_key *priv);
 /** @brief Derive the public key. */
@@ -180,16 +233,25 @@ moat_err moat_ec_public_from_xy(moat_curve curve, const uint8_t *x, size_t x_len
                                 const uint8_t *y, size_t y_len,
                                 moat_ec_public_key *pub);
 /**
- * @brief Import a DER SubjectPublicKeyInfo (id-ecPublicKey, named curve).
- * @return ::MOAT_ERR_CRYPTO_KEY_ENCODING for anything but strict DER with a
- *         named P-256/P-384 curve; point errors as moat_ec_public_from_point().
+ * @brief Import a DER SubjectPublicKeyInfo (RFC 5480: id-ecPublicKey with a
+ *        namedCurve OID).
+ * @return ::MOAT_ERR_CRYPTO_KEY_ENCODING for anything but strict DER of that
+ *         structure; ::MOAT_ERR_UNSUPPORTED for another algorithm, another
+ *         named curve, or explicit (specifiedCurve) parameters; point errors
+ *         as moat_ec_public_from_point() (compressed points are refused).
  */
 moat_err moat_ec_public_from_spki(const uint8_t *der, size_t len,
                                   moat_ec_public_key *pub);
-/** @brief Export a DER SubjectPublicKeyInfo (named curve). */
+/** @brief Export a DER SubjectPublicKeyInfo (named curve, uncompressed
+ *         point; 91 bytes for P-256, 120 for P-384, see ::MOAT_EC_SPKI_MAX). */
 moat_err moat_ec_public_to_spki(const moat_ec_public_key *pub, uint8_t *out,
                                 size_t out_cap, size_t *out_len);
-/** @brief Import a DER private key: SEC1 ECPrivateKey or PKCS#8. */
+/**
+ * @brief Import a DER private key: SEC1 ECPrivateKey or PKCS#8 (decoded by
+ *        BearSSL's br_skey_decoder; the scalar is then range-checked).
+ * @return ::MOAT_ERR_CRYPTO_KEY_ENCODING, ::MOAT_ERR_UNSUPPORTED (curve),
+ *         ::MOAT_ERR_CRYPTO_BAD_KEY (scalar out of range).
+ */
 moat_err moat_ec_private_from_der(const uint8_t *der, size_t len,
                                   moat_ec_private_key *priv);
 /** @brief Private key DER formats. */
@@ -214,7 +276,18 @@ typedef enum moat_sig_format {
 
 /**
  * @brief Sign a digest, deterministically (RFC 6979 nonces).
- * @param hash digest of the message (any length; truncated per FIPS 186-4)
+ * @param priv the signing key
+ * @param hash_alg the hash that produced @p hash
+ * @param hash digest of the message, truncated to the order size per FIPS
+ *        186-4 when longer
+ * @param hash_len must equal moat_hash_size(hash_alg) (the RFC 6979 HMAC
+ *        uses @p hash_alg), else ::MOAT_ERR_INVALID_ARGUMENT
+ * @param fmt ::MOAT_SIG_RAW or ::MOAT_SIG_DER
+ * @param sig output buffer (at most ::MOAT_ECDSA_DER_MAX bytes are written)
+ * @param sig_cap its capacity
+ * @param sig_len bytes written, or the size needed
+ * @return ::MOAT_ERR_BUFFER_TOO_SMALL (size needed in @p sig_len),
+ *         ::MOAT_ERR_CRYPTO_BAD_KEY; @p sig is wiped on failure.
  */
 moat_err moat_ecdsa_sign_digest(const moat_ec_private_key *priv,
                                 moat_hash_alg hash_alg, const uint8_t *hash,
@@ -238,10 +311,12 @@ moat_err moat_ecdsa_verify_digest(const moat_ec_public_key *pub,
 moat_err moat_ecdsa_verify(const moat_ec_public_key *pub, moat_hash_alg hash_alg,
                            const void *msg, size_t msg_len, moat_sig_format fmt,
                            const uint8_t *sig, size_t sig_len);
-/** @brief Convert a strict DER signature to raw r||s for @p curve. */
+/** @brief Convert a strict DER signature to raw r||s for @p curve (same
+ *         encoding and range checks as moat_ecdsa_verify_digest()). */
 moat_err moat_ecdsa_der_to_raw(moat_curve curve, const uint8_t *der, size_t der_len,
                                uint8_t *raw, size_t raw_cap, size_t *raw_len);
-/** @brief Convert raw r||s to minimal DER. */
+/** @brief Convert raw r||s (exactly 2*moat_curve_size() bytes, r and s in
+ *         [1, n-1]) to minimal DER. */
 moat_err moat_ecdsa_raw_to_der(moat_curve curve, const uint8_t *raw, size_t raw_len,
                                uint8_t *der, size_t der_cap, size_t *der_len);
 
@@ -269,7 +344,12 @@ typedef struct moat_signer {
 moat_err moat_signer_from_private(moat_signer *signer,
                                   const moat_ec_private_key *priv);
 
-/** @brief Sign @p msg through @p signer, raw or DER output. */
+/**
+ * @brief Sign @p msg through @p signer, raw or DER output. The signature the
+ *        signer returns is range-checked and verified against signer->pub
+ *        before release (fault countermeasure); a bad one gives
+ *        ::MOAT_ERR_INTERNAL.
+ */
 moat_err moat_signer_sign(const moat_signer *signer, moat_hash_alg hash_alg,
                           const void *msg, size_t msg_len, moat_sig_format fmt,
                           uint8_t *sig, size_t sig_cap, size_t *sig_len);
@@ -285,7 +365,8 @@ moat_err moat_ecdh(const moat_ec_private_key *priv, const moat_ec_public_key *pe
 
 /** @brief X25519 key and shared-secret size. */
 #define MOAT_X25519_SIZE 32u
-/** @brief X25519 public key from a 32-byte private scalar (RFC 7748). */
+/** @brief X25519 public key from a 32-byte private scalar (RFC 7748,
+ *         little-endian, clamped internally). */
 moat_err moat_x25519_public(const uint8_t priv[MOAT_X25519_SIZE],
                             uint8_t pub[MOAT_X25519_SIZE]);
 /**
@@ -307,13 +388,29 @@ typedef enum moat_aead_alg {
 
 /** @brief Full tag size. */
 #define MOAT_AEAD_TAG_SIZE 16u
+/** @brief Shortest AES-GCM tag accepted (NIST SP 800-38D 5.2.1.2: 96 bits);
+ *         ChaCha20-Poly1305 requires the full 16 bytes. */
+#define MOAT_AEAD_GCM_MIN_TAG 12u
+/** @brief Longest AES-GCM IV accepted (bytes); 12 is recommended. */
+#define MOAT_AEAD_GCM_IV_MAX 1024u
 
 /**
  * @brief Encrypt and authenticate. @p ct may equal @p pt (in place).
- * @param tag_len 16 (full tag); shorter tags per docs/crypto-policy.md
+ * @param alg the AEAD
+ * @param key secret key: 16/24/32 bytes (AES-GCM), 32 (ChaCha20-Poly1305)
+ * @param key_len its length, else ::MOAT_ERR_CRYPTO_BAD_KEY
+ * @param iv nonce; never reuse one with the same key
+ * @param iv_len 1..::MOAT_AEAD_GCM_IV_MAX (GCM), 12 (ChaCha20-Poly1305)
+ * @param aad additional authenticated data (NULL when @p aad_len is 0)
+ * @param aad_len its length
+ * @param pt plaintext
+ * @param len plaintext (= ciphertext) length
+ * @param ct receives @p len bytes of ciphertext
+ * @param tag receives @p tag_len bytes of tag
+ * @param tag_len 16 (full tag); 12..16 for AES-GCM, per docs/crypto-policy.md
  * @return ::MOAT_ERR_CRYPTO_IV_LENGTH (empty IV for GCM, not 12 bytes for
  *         ChaCha20-Poly1305), ::MOAT_ERR_CRYPTO_BAD_KEY (key length),
- *         ::MOAT_ERR_CRYPTO_TAG_LENGTH.
+ *         ::MOAT_ERR_CRYPTO_TAG_LENGTH. Outputs are wiped on failure.
  */
 moat_err moat_aead_seal(moat_aead_alg alg, const uint8_t *key, size_t key_len,
                         const uint8_t *iv, size_t iv_len, const uint8_t *aad,

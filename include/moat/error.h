@@ -21,8 +21,12 @@
 extern "C" {
 #endif
 
-/* X-macro list: MOAT_ERR_X(name, value, message). Kept in one place so that
- * the enum and moat_strerror() cannot disagree. */
+/**
+ * @brief The error codes, as an X-macro list X(name, value, message).
+ *
+ * Kept in one place so that the enum and moat_strerror() cannot disagree.
+ * To add a code, append an X(...) line inside its module's range.
+ */
 #define MOAT_ERR_LIST(X)                                                          \
     X(MOAT_OK, 0, "success")                                                      \
     /* general */                                                                 \
@@ -55,6 +59,7 @@ extern "C" {
     X(MOAT_ERR_JSON_MISSING, 121, "JSON: required member missing")                \
     X(MOAT_ERR_JSON_ARENA, 122, "JSON: caller's arena too small for this document") \
     X(MOAT_ERR_JSON_STRING_TOO_LONG, 123, "JSON: string longer than the bound")   \
+    X(MOAT_ERR_JSON_NUL_CHAR, 124, "JSON: U+0000 (NUL) in a string is not accepted") \
     /* crypto */                                                                  \
     X(MOAT_ERR_CRYPTO_BAD_KEY, 200, "crypto: invalid key (out of range, wrong length)") \
     X(MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE, 201, "crypto: public point not on the curve") \
@@ -104,7 +109,8 @@ extern "C" {
     X(MOAT_ERR_PORT_RANGE, 406, "port: offset/length outside the slot or record bound") \
     X(MOAT_ERR_PORT_POWER_CUT, 407, "port: simulated power cut (fault port)")     \
     X(MOAT_ERR_PORT_NO_SECRET, 408, "port: device secret unavailable")            \
-    X(MOAT_ERR_PORT_CORRUPT, 409, "port: stored record failed its integrity check")
+    X(MOAT_ERR_PORT_CORRUPT, 409, "port: stored record failed its integrity check") \
+    X(MOAT_ERR_PORT_BUSY, 410, "port: state already opened by another instance")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {

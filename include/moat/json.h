@@ -46,14 +46,39 @@ extern "C" {
 #define MOAT_JSON_DEFAULT_MAX_STRING 16384u
 
 /**
- * @brief Arena bytes sufficient for a document of @p input_len bytes holding
- *        at most @p values values: one node per value plus its strings.
- *        Conservative (covers 64-bit hosts); see moat_json_node_size().
+ * @brief Hard cap on the nesting depth, whatever the limits ask (the
+ *        validator tracks object/array kinds in a 64-bit stack).
+ */
+#define MOAT_JSON_MAX_DEPTH_CAP 64u
+/**
+ * @brief Longest accepted number token, in characters (cJSON converts numbers
+ *        through a 64-byte buffer; longer tokens are ::MOAT_ERR_JSON_NUMBER).
+ */
+#define MOAT_JSON_MAX_NUMBER_LEN 63u
+
+/**
+ * @brief Arena bytes sufficient for any document of at most @p input_len
+ *        bytes holding at most @p values values (the count limited by
+ *        moat_json_limits::max_members: every value, including the root and
+ *        each member's value).
+ *
+ * Derivation: the parser takes one node per value (moat_json_node_size(),
+ * rounded up to 16; at most 80 bytes on supported targets) and at most two
+ * strings per value (a member name and a string value), each costing its raw
+ * length in the input plus 2, rounded up to 16 (at most 17 extra bytes each);
+ * a number instead costs at most its length plus 16 (some cJSON builds copy
+ * it into an allocation); the raw lengths of all strings and numbers add up
+ * to less than @p input_len; 16 more bytes cover aligning the arena. So
+ * 80 + 2 * 17 <= 114 bytes per value, plus @p input_len, plus 16.
+ * For the exact need of one document use moat_json_validate().
  */
 #define MOAT_JSON_ARENA_SIZE(input_len, values) \
-    ((size_t)(values) * 80u + (size_t)(input_len) * 2u + 64u)
+    ((size_t)(values) * 114u + (size_t)(input_len) + 16u)
 
-/** @brief Limits applied by moat_json_parse(). Zero fields take the default. */
+/**
+ * @brief Limits applied by moat_json_parse(). Zero fields take the default;
+ *        max_depth above ::MOAT_JSON_MAX_DEPTH_CAP is clamped to the cap.
+ */
 typedef struct moat_json_limits {
     size_t max_input;   /**< bytes of input text */
     size_t max_depth;   /**< nesting depth */
@@ -66,18 +91,45 @@ typedef struct cJSON moat_json;
 
 /** @brief JSON value types. */
 typedef enum moat_json_type {
-    MOAT_JSON_INVALID = 0,
-    MOAT_JSON_NULL,
-    MOAT_JSON_FALSE,
-    MOAT_JSON_TRUE,
-    MOAT_JSON_NUMBER,
-    MOAT_JSON_STRING,
-    MOAT_JSON_ARRAY,
-    MOAT_JSON_OBJECT
+    MOAT_JSON_INVALID = 0, /**< no value (NULL) */
+    MOAT_JSON_NULL,        /**< null */
+    MOAT_JSON_FALSE,       /**< false */
+    MOAT_JSON_TRUE,        /**< true */
+    MOAT_JSON_NUMBER,      /**< a number */
+    MOAT_JSON_STRING,      /**< a string */
+    MOAT_JSON_ARRAY,       /**< an array */
+    MOAT_JSON_OBJECT       /**< an object */
 } moat_json_type;
 
 /** @brief sizeof one tree node on this build (for sizing arenas precisely). */
 size_t moat_json_node_size(void);
+
+/**
+ * @brief Install moat's arena allocation hooks into cJSON (process-global).
+ *
+ * moat_json_parse() calls it on first use. The installation is guarded by a
+ * plain static flag, so the very first call must not race another thread's
+ * first call: multi-threaded programs call moat_json_init() (or one
+ * moat_json_parse()) once at startup, before starting threads. Idempotent.
+ */
+void moat_json_init(void);
+
+/**
+ * @brief Run only the strict validator (first pass of moat_json_parse()) and
+ *        report the arena size that parsing @p text needs.
+ *
+ * @param text input, not necessarily NUL-terminated
+ * @param len its length in bytes
+ * @param limits NULL for the defaults
+ * @param[out] arena_needed bytes of arena moat_json_parse() needs for this
+ *             text, including worst-case alignment slack; 0 on failure.
+ *             May be NULL.
+ * @return ::MOAT_OK or the same error moat_json_parse() would report from
+ *         its validation pass (everything except ::MOAT_ERR_JSON_ARENA and
+ *         ::MOAT_ERR_JSON_DUPLICATE_KEY). No allocation; reentrant.
+ */
+moat_err moat_json_validate(const char *text, size_t len,
+                            const moat_json_limits *limits, size_t *arena_needed);
 
 /**
  * @brief Validate strictly and parse @p text into @p arena.
@@ -90,13 +142,20 @@ size_t moat_json_node_size(void);
  * @param arena_size its size
  * @param[out] root the root value, valid while @p arena lives and is not
  *             reused; set to NULL on failure
- * @return ::MOAT_OK, or the precise ::MOAT_ERR_JSON_* code of the first
+ * @return ::MOAT_OK, or the precise error code of the first
  *         violation (::MOAT_ERR_JSON_TOO_LARGE, ::MOAT_ERR_JSON_DEPTH,
  *         ::MOAT_ERR_JSON_TOO_MANY_MEMBERS, ::MOAT_ERR_JSON_STRING_TOO_LONG,
  *         ::MOAT_ERR_JSON_UTF8, ::MOAT_ERR_JSON_SURROGATE,
  *         ::MOAT_ERR_JSON_NUMBER, ::MOAT_ERR_JSON_TRAILING,
- *         ::MOAT_ERR_JSON_SYNTAX, ::MOAT_ERR_JSON_DUPLICATE_KEY,
- *         ::MOAT_ERR_JSON_ARENA). On failure the arena is wiped.
+ *         ::MOAT_ERR_JSON_SYNTAX, ::MOAT_ERR_JSON_NUL_CHAR (a \\u0000
+ *         escape), ::MOAT_ERR_JSON_DUPLICATE_KEY, ::MOAT_ERR_JSON_ARENA),
+ *         or ::MOAT_ERR_INVALID_ARGUMENT (NULL text, arena or root). On
+ *         failure the whole arena is wiped.
+ *
+ * Stack: a few hundred bytes (no recursion). Time: linear in @p len for
+ * validation, plus O(m^2) name comparisons per object of m members.
+ * Thread safety: reentrant once the hooks are installed (see
+ * moat_json_init()); the arena is selected through a thread-local pointer.
  */
 moat_err moat_json_parse(const char *text, size_t len,
                          const moat_json_limits *limits, void *arena,
@@ -129,7 +188,9 @@ moat_err moat_json_string(const moat_json *v, const char **s, size_t *len);
  * @brief An integer value, exact and within [@p min, @p max].
  * @return ::MOAT_ERR_JSON_MISSING, ::MOAT_ERR_JSON_TYPE (not a number), or
  *         ::MOAT_ERR_JSON_RANGE (fractional, beyond +-(2^53-1), or outside
- *         [min, max]).
+ *         [min, max]). @p out is set to 0 on failure.
+ * @note Numbers are held as IEEE-754 doubles: "1e2" reads as 100, and above
+ *       2^52 a fractional part in the text may already be rounded away.
  */
 moat_err moat_json_int(const moat_json *v, int64_t min, int64_t max, int64_t *out);
 
@@ -163,7 +224,10 @@ void moat_json_write_raw(moat_json_writer *w, const char *s, size_t len);
 void moat_json_write_cstr(moat_json_writer *w, const char *s);
 /**
  * @brief Append @p s as a quoted JSON string, escaping '"', '\\' and control
- *        characters. Invalid UTF-8 sets ::MOAT_ERR_JSON_UTF8.
+ *        characters (\\b \\f \\n \\r \\t, others as \\u00XX). Invalid
+ *        UTF-8 (RFC 3629) sets ::MOAT_ERR_JSON_UTF8 and a NUL byte sets
+ *        ::MOAT_ERR_JSON_NUL_CHAR (moat_json_parse() would reject \\u0000);
+ *        in both cases nothing is appended.
  */
 void moat_json_write_string(moat_json_writer *w, const char *s, size_t len);
 /** @brief Append a decimal integer. */

@@ -1,0 +1,699 @@
+/**
+ * @file jws.c
+ * @brief JWS (RFC 7515) with ES256/ES384 (RFC 7518 section 3.4): the header
+ *        policy, signing-input digests, and the compact serialization
+ *        (RFC 7515 section 7.1).
+ *
+ * Security decisions of the module are taken here, in one place:
+ * moat_jose_header_parse() (what a protected header may contain) and
+ * jws_compact_verify() (which key, which bytes, in which order).
+ */
+#include "jose/internal.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------ helpers */
+
+/* strnlen() is POSIX, not C11. */
+static size_t bounded_strlen(const char *s, size_t max)
+{
+    size_t n = 0;
+    while (n < max && s[n] != '\0') {
+        n++;
+    }
+    return n;
+}
+
+bool moat_jose_kid_match(const moat_jwk *k, const char *kid, size_t kid_len)
+{
+    size_t klen;
+    if (k == NULL || kid == NULL) {
+        return false;
+    }
+    klen = bounded_strlen(k->kid, sizeof(k->kid));
+    return klen < sizeof(k->kid) && klen == kid_len && memcmp(k->kid, kid, klen) == 0;
+}
+
+bool moat_jose_same_key(const moat_ec_public_key *a, const moat_ec_public_key *b)
+{
+    return a->curve == b->curve && a->q_len == b->q_len && a->q_len <= sizeof(a->q) &&
+           memcmp(a->q, b->q, a->q_len) == 0;
+}
+
+moat_err moat_jose_b64_decoded_len(size_t len, size_t *out)
+{
+    *out = 0;
+    if (len % 4u == 1u) {
+        return MOAT_ERR_B64_LENGTH;
+    }
+    *out = MOAT_B64URL_DEC_MAX(len);
+    return MOAT_OK;
+}
+
+moat_err moat_jose_payload_out(const char *p64, size_t p64_len, uint8_t *out,
+                               size_t cap, size_t *out_len)
+{
+    size_t need = 0;
+    moat_err e = moat_jose_b64_decoded_len(p64_len, &need);
+    *out_len = 0;
+    if (e != MOAT_OK) {
+        return e;
+    }
+    if (need > cap) {
+        if (out != NULL) {
+            moat_wipe(out, cap);
+        }
+        *out_len = need;
+        return MOAT_ERR_BUFFER_TOO_SMALL;
+    }
+    if (need == 0) {
+        if (out != NULL) {
+            moat_wipe(out, cap);
+        }
+        return MOAT_OK;
+    }
+    e = moat_b64url_decode(p64, p64_len, out, cap, out_len);
+    if (e != MOAT_OK) {
+        moat_wipe(out, cap);
+        *out_len = 0;
+    }
+    return e;
+}
+
+/* Header parameters registered by RFC 7515 section 4.1 for JWS: "crit" may
+ * not name them (section 4.1.11). */
+static const char *const registered_params[] = {
+    "alg", "jku", "jwk", "kid", "x5u", "x5c", "x5t", "x5t#S256", "typ", "cty", "crit",
+};
+
+static bool name_is(const char *s, size_t len, const char *lit)
+{
+    return len == strlen(lit) && memcmp(s, lit, len) == 0;
+}
+
+/* Parameters the library itself understands for "crit": b64 (RFC 7797),
+ * of which only the value true is supported. */
+static bool crit_understood(const char *s, size_t len, const moat_jws_verify_opts *opts)
+{
+    size_t i;
+    if (name_is(s, len, "b64")) {
+        return true;
+    }
+    if (opts == NULL || opts->crit_understood == NULL) {
+        return false;
+    }
+    for (i = 0; i < opts->crit_count && i < MOAT_JWS_CRIT_MAX; i++) {
+        const char *u = opts->crit_understood[i];
+        if (u != NULL && name_is(s, len, u)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* RFC 7515 section 4.1.11. */
+static moat_err check_crit(const moat_json *root, const moat_json *crit,
+                           const moat_jws_verify_opts *opts)
+{
+    const moat_json *el, *prev;
+    const char *s, *t;
+    size_t slen, tlen, i;
+
+    if (moat_json_type_of(crit) != MOAT_JSON_ARRAY || moat_json_size(crit) == 0) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+    for (el = moat_json_child(crit); el != NULL; el = moat_json_next(el)) {
+        if (moat_json_string(el, &s, &slen) != MOAT_OK || slen == 0) {
+            return MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+        for (i = 0; i < sizeof(registered_params) / sizeof(registered_params[0]); i++) {
+            if (name_is(s, slen, registered_params[i])) {
+                return MOAT_ERR_JOSE_HEADER_INVALID;
+            }
+        }
+        for (prev = moat_json_child(crit); prev != el; prev = moat_json_next(prev)) {
+            if (moat_json_string(prev, &t, &tlen) == MOAT_OK && tlen == slen &&
+                memcmp(s, t, slen) == 0) {
+                return MOAT_ERR_JOSE_HEADER_INVALID;
+            }
+        }
+        if (moat_json_get(root, s) == NULL) {
+            return MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+        if (!crit_understood(s, slen, opts)) {
+            return MOAT_ERR_JOSE_CRIT_UNKNOWN;
+        }
+    }
+    return MOAT_OK;
+}
+
+moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
+                                const moat_jws_verify_opts *opts,
+                                const moat_json *unprotected, void *work,
+                                size_t work_size, moat_jose_header *h)
+{
+    uint8_t *buf = (uint8_t *)work;
+    uint8_t *arena;
+    size_t arena_size, n = 0, alen = 0;
+    const moat_json *root = NULL, *m;
+    const char *alg = NULL;
+    moat_json_limits lim;
+    bool bv = false;
+    moat_err e;
+
+    memset(h, 0, sizeof(*h));
+    if (work == NULL || work_size < MOAT_JWS_HEADER_WORK_SIZE) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    if (b64 == NULL || b64_len == 0) {
+        return MOAT_ERR_JOSE_FORMAT;
+    }
+    if (b64_len > MOAT_JOSE_HEADER_B64_MAX) {
+        return MOAT_ERR_JOSE_HEADER_TOO_LARGE;
+    }
+    /* buf: decoded header + NUL; then the arena, 16-aligned. */
+    e = moat_b64url_decode(b64, b64_len, buf, MOAT_JWS_HEADER_MAX, &n);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    buf[n] = 0;
+    arena = buf + ((MOAT_JWS_HEADER_MAX + 1u + 15u) & ~(size_t)15u);
+    arena_size = work_size - (size_t)(arena - buf);
+
+    lim.max_input = MOAT_JWS_HEADER_MAX;
+    lim.max_depth = 8u;
+    lim.max_members = MOAT_JWS_HEADER_MAX_VALUES;
+    lim.max_string = MOAT_JWS_HEADER_MAX;
+    e = moat_json_parse((const char *)buf, n, &lim, arena, arena_size, &root);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    if (moat_json_type_of(root) != MOAT_JSON_OBJECT) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+
+    /* alg: required, in the protected header, on the allow-list. */
+    m = moat_json_get(root, "alg");
+    if (m == NULL || moat_json_string(m, &alg, &alen) != MOAT_OK) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+    if (name_is(alg, alen, "ES256")) {
+        h->curve = MOAT_CURVE_P256;
+    } else if (name_is(alg, alen, "ES384")) {
+        h->curve = MOAT_CURVE_P384;
+    } else {
+        return MOAT_ERR_JOSE_ALG_NOT_ALLOWED;
+    }
+
+    /* crit before any extension semantics (RFC 7515 section 4.1.11). */
+    m = moat_json_get(root, "crit");
+    if (m != NULL) {
+        e = check_crit(root, m, opts);
+        if (e != MOAT_OK) {
+            return e;
+        }
+    }
+
+    /* b64 (RFC 7797): only the default (true) is supported. */
+    m = moat_json_get(root, "b64");
+    if (m != NULL) {
+        if (moat_json_bool(m, &bv) != MOAT_OK) {
+            return MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+        if (!bv) {
+            return MOAT_ERR_UNSUPPORTED;
+        }
+    }
+
+    m = moat_json_get(root, "kid");
+    if (m != NULL) {
+        if (moat_json_string(m, &h->kid, &h->kid_len) != MOAT_OK) {
+            h->kid = NULL;
+            h->kid_len = 0;
+            return MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+    }
+    m = moat_json_get(root, "typ");
+    if (m != NULL && moat_json_type_of(m) != MOAT_JSON_STRING) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+    m = moat_json_get(root, "cty");
+    if (m != NULL && moat_json_type_of(m) != MOAT_JSON_STRING) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+
+    /* JSON serialization: the unprotected header is disjoint from the
+     * protected one (RFC 7515 section 7.2.1) and may not carry what must be
+     * integrity protected. */
+    if (unprotected != NULL) {
+        const moat_json *u;
+        if (moat_json_type_of(unprotected) != MOAT_JSON_OBJECT) {
+            return MOAT_ERR_JOSE_FORMAT;
+        }
+        for (u = moat_json_child(unprotected); u != NULL; u = moat_json_next(u)) {
+            const char *nm = moat_json_name(u);
+            if (nm == NULL || moat_json_get(root, nm) != NULL ||
+                strcmp(nm, "alg") == 0 || strcmp(nm, "crit") == 0 ||
+                strcmp(nm, "b64") == 0) {
+                return MOAT_ERR_JOSE_HEADER_INVALID;
+            }
+        }
+    }
+    h->json = (const char *)buf;
+    h->json_len = n;
+    return MOAT_OK;
+}
+
+moat_err moat_jose_sig_decode(moat_curve curve, const char *b64, size_t b64_len,
+                              uint8_t sig[MOAT_ECDSA_RAW_MAX], size_t *sig_len)
+{
+    size_t want = 2u * moat_curve_size(curve), n = 0;
+    moat_err e;
+
+    *sig_len = 0;
+    if (want == 0) {
+        return MOAT_ERR_UNSUPPORTED;
+    }
+    if (b64_len == 0) {
+        return MOAT_ERR_JOSE_FORMAT;
+    }
+    if (b64_len > MOAT_B64URL_ENC_LEN(MOAT_ECDSA_RAW_MAX)) {
+        return MOAT_ERR_CRYPTO_SIG_ENCODING;
+    }
+    e = moat_b64url_decode(b64, b64_len, sig, MOAT_ECDSA_RAW_MAX, &n);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    if (n != want) {
+        moat_wipe(sig, MOAT_ECDSA_RAW_MAX);
+        return MOAT_ERR_CRYPTO_SIG_ENCODING;
+    }
+    *sig_len = n;
+    return MOAT_OK;
+}
+
+moat_err moat_jose_signing_digest(moat_curve curve, const char *h64, size_t h64_len,
+                                  const char *p64, size_t p64_len,
+                                  uint8_t digest[MOAT_HASH_MAX_SIZE],
+                                  size_t *digest_len)
+{
+    moat_hash_ctx ctx;
+    moat_hash_alg alg = moat_curve_hash(curve);
+    moat_err e;
+
+    *digest_len = 0;
+    e = moat_hash_init(&ctx, alg);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    moat_hash_update(&ctx, h64, h64_len);
+    moat_hash_update(&ctx, ".", 1u);
+    moat_hash_update(&ctx, p64, p64_len);
+    moat_hash_final(&ctx, digest);
+    *digest_len = moat_hash_size(alg);
+    return MOAT_OK;
+}
+
+moat_err moat_jose_signer_check(const moat_signer *signer)
+{
+    size_t cs;
+    if (signer == NULL || signer->sign == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (moat_jws_alg_for_curve(signer->curve) == NULL) {
+        return MOAT_ERR_UNSUPPORTED;
+    }
+    cs = moat_curve_size(signer->curve);
+    if (signer->pub.curve != signer->curve || signer->pub.q_len != 1u + 2u * cs) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    return MOAT_OK;
+}
+
+/* NUL-terminated, at most @p max bytes, valid UTF-8 (checked by the writer). */
+static moat_err opt_string(const char *s, size_t max, size_t *len)
+{
+    *len = 0;
+    if (s == NULL) {
+        return MOAT_OK;
+    }
+    *len = bounded_strlen(s, max + 1u);
+    return *len > max ? MOAT_ERR_INVALID_ARGUMENT : MOAT_OK;
+}
+
+moat_err moat_jose_header_build(const moat_signer *signer,
+                                const moat_jws_sign_opts *opts, char *buf,
+                                size_t cap, size_t *len)
+{
+    char thumb[MOAT_JWK_KID_SIZE];
+    const char *kid = opts != NULL ? opts->kid : NULL;
+    const char *typ = opts != NULL ? opts->typ : NULL;
+    const char *cty = opts != NULL ? opts->cty : NULL;
+    size_t kid_len = 0, typ_len = 0, cty_len = 0;
+    moat_json_writer w;
+    moat_err e;
+
+    *len = 0;
+    e = moat_jose_signer_check(signer);
+    if (e == MOAT_OK) {
+        e = opt_string(kid, MOAT_JWS_KID_MAX, &kid_len);
+    }
+    if (e == MOAT_OK) {
+        e = opt_string(typ, MOAT_JWS_TYP_MAX, &typ_len);
+    }
+    if (e == MOAT_OK) {
+        e = opt_string(cty, MOAT_JWS_TYP_MAX, &cty_len);
+    }
+    if (e == MOAT_OK && kid == NULL) {
+        e = moat_jwk_thumbprint(&signer->pub, thumb);
+        kid = thumb;
+        kid_len = MOAT_JWK_THUMBPRINT_LEN;
+    }
+    if (e != MOAT_OK) {
+        return e;
+    }
+    moat_json_writer_init(&w, buf, cap);
+    moat_json_write_cstr(&w, "{\"alg\":\"");
+    moat_json_write_cstr(&w, moat_jws_alg_for_curve(signer->curve));
+    moat_json_write_cstr(&w, "\"");
+    if (kid_len > 0) {
+        moat_json_write_cstr(&w, ",\"kid\":");
+        moat_json_write_string(&w, kid, kid_len);
+    }
+    if (typ != NULL) {
+        moat_json_write_cstr(&w, ",\"typ\":");
+        moat_json_write_string(&w, typ, typ_len);
+    }
+    if (cty != NULL) {
+        moat_json_write_cstr(&w, ",\"cty\":");
+        moat_json_write_string(&w, cty, cty_len);
+    }
+    moat_json_write_cstr(&w, "}");
+    e = moat_json_writer_finish(&w, len);
+    if (e == MOAT_ERR_JSON_UTF8) {
+        e = MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (e != MOAT_OK) {
+        *len = 0;
+        moat_wipe(buf, cap);
+        /* Cannot happen with the bounds above; never report a size here. */
+        if (e == MOAT_ERR_BUFFER_TOO_SMALL) {
+            e = MOAT_ERR_INTERNAL;
+        }
+    }
+    return e;
+}
+
+moat_err moat_jose_sign_input(const moat_signer *signer, const char *h64,
+                              size_t h64_len, const char *p64, size_t p64_len,
+                              char *out, size_t out_cap, size_t *out_len)
+{
+    uint8_t digest[MOAT_HASH_MAX_SIZE];
+    uint8_t sig[MOAT_ECDSA_RAW_MAX];
+    size_t dlen = 0, slen = 2u * moat_curve_size(signer->curve);
+    moat_hash_alg halg = moat_curve_hash(signer->curve);
+    moat_err e;
+
+    *out_len = 0;
+    memset(sig, 0, sizeof(sig));
+    e = moat_jose_signing_digest(signer->curve, h64, h64_len, p64, p64_len, digest,
+                                 &dlen);
+    if (e == MOAT_OK) {
+        e = signer->sign(signer->ctx, halg, digest, dlen, sig);
+    }
+    /* A signature is only released once it verifies under the signer's
+     * public key: guards against faults and a signer whose key does not
+     * match its declared public key. */
+    if (e == MOAT_OK) {
+        e = moat_ecdsa_verify_digest(&signer->pub, digest, dlen, MOAT_SIG_RAW, sig,
+                                     slen);
+        if (e != MOAT_OK) {
+            e = MOAT_ERR_INTERNAL;
+        }
+    }
+    if (e == MOAT_OK) {
+        e = moat_b64url_encode(sig, slen, out, out_cap, out_len);
+        if (e != MOAT_OK) {
+            *out_len = 0;
+        }
+    }
+    moat_wipe(digest, sizeof(digest));
+    moat_wipe(sig, sizeof(sig));
+    return e;
+}
+
+/* ------------------------------------------------------------ compact */
+
+moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
+                               const uint8_t *payload, size_t payload_len,
+                               char *out, size_t out_cap, size_t *out_len)
+{
+    moat_jws_sign_opts opts;
+    opts.kid = kid;
+    opts.typ = NULL;
+    opts.cty = NULL;
+    return moat_jws_sign_compact_ex(signer, &opts, payload, payload_len, out,
+                                    out_cap, out_len);
+}
+
+moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
+                                  const moat_jws_sign_opts *opts,
+                                  const uint8_t *payload, size_t payload_len,
+                                  char *out, size_t out_cap, size_t *out_len)
+{
+    char hdr[MOAT_JWS_HEADER_MAX];
+    size_t hlen = 0, h64 = 0, p64 = 0, s64 = 0, need, pos, n = 0;
+    moat_err e;
+
+    if (out_len == NULL || (out == NULL && out_cap != 0) ||
+        (payload == NULL && payload_len != 0)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *out_len = 0;
+    if (out != NULL) {
+        moat_wipe(out, out_cap);
+    }
+    if (payload_len > (SIZE_MAX / 4u) - MOAT_JWS_COMPACT_SIZE(0)) {
+        return MOAT_ERR_INPUT_TOO_LARGE;
+    }
+    e = moat_jose_header_build(signer, opts, hdr, sizeof(hdr), &hlen);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    h64 = MOAT_B64URL_ENC_LEN(hlen);
+    p64 = MOAT_B64URL_ENC_LEN(payload_len);
+    s64 = MOAT_B64URL_ENC_LEN(2u * moat_curve_size(signer->curve));
+    need = h64 + 1u + p64 + 1u + s64 + 1u;
+    if (out_cap < need) {
+        moat_wipe(hdr, sizeof(hdr));
+        *out_len = need;
+        return MOAT_ERR_BUFFER_TOO_SMALL;
+    }
+    pos = 0;
+    e = moat_b64url_encode((const uint8_t *)hdr, hlen, out, out_cap, &n);
+    pos += n;
+    if (e == MOAT_OK) {
+        out[pos++] = '.';
+        e = moat_b64url_encode(payload, payload_len, out + pos, out_cap - pos, &n);
+        pos += n;
+    }
+    if (e == MOAT_OK) {
+        out[pos++] = '.';
+        e = moat_jose_sign_input(signer, out, h64, out + h64 + 1u, p64, out + pos,
+                                 out_cap - pos, &n);
+        pos += n;
+    }
+    if (e == MOAT_OK && pos + 1u != need) {
+        e = MOAT_ERR_INTERNAL;
+    }
+    if (e == MOAT_OK) {
+        out[pos] = '\0';
+        *out_len = pos;
+    } else {
+        moat_wipe(out, out_cap);
+        *out_len = 0;
+    }
+    moat_wipe(hdr, sizeof(hdr));
+    return e;
+}
+
+/* The one compact verification path. */
+static moat_err jws_compact_verify(const char *jws, size_t jws_len,
+                                   const moat_ec_public_key *key,
+                                   const moat_jwk *keys, size_t nkeys,
+                                   const moat_jws_verify_opts *opts,
+                                   uint8_t *payload_out, size_t payload_cap,
+                                   size_t *payload_len)
+{
+    uint64_t work[MOAT_JOSE_ALIGNED_WORDS(MOAT_JWS_HEADER_WORK_SIZE)];
+    uint8_t sig[MOAT_ECDSA_RAW_MAX];
+    uint8_t digest[MOAT_HASH_MAX_SIZE];
+    const char *dot1, *dot2, *p64, *s64;
+    size_t h64_len, p64_len, s64_len, sig_len = 0, dlen = 0, i;
+    moat_jose_header h;
+    moat_err e;
+
+    memset(sig, 0, sizeof(sig));
+    memset(&h, 0, sizeof(h));
+
+    /* RFC 7515 section 7.1: exactly three segments. */
+    dot1 = memchr(jws, '.', jws_len);
+    dot2 = dot1 != NULL ? memchr(dot1 + 1, '.', jws_len - (size_t)(dot1 + 1 - jws)) : NULL;
+    if (dot2 == NULL ||
+        memchr(dot2 + 1, '.', jws_len - (size_t)(dot2 + 1 - jws)) != NULL) {
+        e = MOAT_ERR_JOSE_FORMAT;
+        goto done;
+    }
+    h64_len = (size_t)(dot1 - jws);
+    p64 = dot1 + 1;
+    p64_len = (size_t)(dot2 - p64);
+    s64 = dot2 + 1;
+    s64_len = jws_len - (size_t)(s64 - jws);
+    if (h64_len == 0 || s64_len == 0) {
+        e = MOAT_ERR_JOSE_FORMAT;
+        goto done;
+    }
+
+    e = moat_jose_header_parse(jws, h64_len, opts, NULL, work, sizeof(work), &h);
+    if (e != MOAT_OK) {
+        goto done;
+    }
+    e = moat_jose_sig_decode(h.curve, s64, s64_len, sig, &sig_len);
+    if (e != MOAT_OK) {
+        goto done;
+    }
+    /* The digest of the RECEIVED bytes header64 '.' payload64. */
+    e = moat_jose_signing_digest(h.curve, jws, h64_len, p64, p64_len, digest, &dlen);
+    if (e != MOAT_OK) {
+        goto done;
+    }
+    if (key != NULL) {
+        if (key->curve != h.curve) {
+            e = MOAT_ERR_JOSE_ALG_KEY_MISMATCH;
+            goto done;
+        }
+        e = moat_ecdsa_verify_digest(key, digest, dlen, MOAT_SIG_RAW, sig, sig_len);
+    } else {
+        e = MOAT_ERR_JOSE_KID_UNKNOWN;
+        if (h.kid != NULL) {
+            for (i = 0; i < nkeys; i++) {
+                if (!moat_jose_kid_match(&keys[i], h.kid, h.kid_len)) {
+                    continue;
+                }
+                if (keys[i].key.curve != h.curve) {
+                    e = MOAT_ERR_JOSE_ALG_KEY_MISMATCH;
+                    continue;
+                }
+                e = moat_ecdsa_verify_digest(&keys[i].key, digest, dlen, MOAT_SIG_RAW,
+                                             sig, sig_len);
+                if (e == MOAT_OK) {
+                    break;
+                }
+            }
+        }
+    }
+    if (e != MOAT_OK) {
+        goto done;
+    }
+
+    /* Verified: only now is the payload decoded and the header released. */
+    if (opts != NULL && opts->header_out != NULL) {
+        if (opts->header_cap < h.json_len + 1u) {
+            if (opts->header_len != NULL) {
+                *opts->header_len = h.json_len + 1u;
+            }
+            e = MOAT_ERR_BUFFER_TOO_SMALL;
+            goto done;
+        }
+        memcpy(opts->header_out, h.json, h.json_len);
+        opts->header_out[h.json_len] = '\0';
+        if (opts->header_len != NULL) {
+            *opts->header_len = h.json_len;
+        }
+    }
+    e = moat_jose_payload_out(p64, p64_len, payload_out, payload_cap, payload_len);
+
+done:
+    if (e != MOAT_OK) {
+        if (e != MOAT_ERR_BUFFER_TOO_SMALL || *payload_len == 0) {
+            *payload_len = 0;
+        }
+        if (payload_out != NULL) {
+            moat_wipe(payload_out, payload_cap);
+        }
+        if (opts != NULL && opts->header_out != NULL) {
+            moat_wipe(opts->header_out, opts->header_cap);
+            if (opts->header_len != NULL && e != MOAT_ERR_BUFFER_TOO_SMALL) {
+                *opts->header_len = 0;
+            }
+        }
+    }
+    moat_wipe(work, sizeof(work));
+    moat_wipe(sig, sizeof(sig));
+    moat_wipe(digest, sizeof(digest));
+    return e;
+}
+
+moat_err moat_jws_verify_compact_ex(const char *jws, size_t jws_len,
+                                    const moat_ec_public_key *key,
+                                    const moat_jwk *keys, size_t nkeys,
+                                    const moat_jws_verify_opts *opts,
+                                    uint8_t *payload_out, size_t payload_cap,
+                                    size_t *payload_len)
+{
+    if (payload_len == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *payload_len = 0;
+    if (payload_out == NULL && payload_cap != 0) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (payload_out != NULL) {
+        moat_wipe(payload_out, payload_cap);
+    }
+    if (jws == NULL || (key == NULL) == (keys == NULL) ||
+        (keys != NULL && nkeys == 0) ||
+        (opts != NULL && opts->crit_count > MOAT_JWS_CRIT_MAX) ||
+        (opts != NULL && opts->crit_count > 0 && opts->crit_understood == NULL) ||
+        (opts != NULL && opts->header_out == NULL && opts->header_cap != 0)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    return jws_compact_verify(jws, jws_len, key, keys, nkeys, opts, payload_out,
+                              payload_cap, payload_len);
+}
+
+moat_err moat_jws_verify_compact(const char *jws, size_t jws_len,
+                                 const moat_ec_public_key *key,
+                                 uint8_t *payload_out, size_t payload_cap,
+                                 size_t *payload_len)
+{
+    if (key == NULL) {
+        if (payload_len != NULL) {
+            *payload_len = 0;
+        }
+        if (payload_out != NULL) {
+            moat_wipe(payload_out, payload_cap);
+        }
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    return moat_jws_verify_compact_ex(jws, jws_len, key, NULL, 0, NULL, payload_out,
+                                      payload_cap, payload_len);
+}
+
+moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
+                                        const moat_jwk *keys, size_t nkeys,
+                                        uint8_t *payload_out, size_t payload_cap,
+                                        size_t *payload_len)
+{
+    if (keys == NULL) {
+        if (payload_len != NULL) {
+            *payload_len = 0;
+        }
+        if (payload_out != NULL) {
+            moat_wipe(payload_out, payload_cap);
+        }
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    return moat_jws_verify_compact_ex(jws, jws_len, NULL, keys, nkeys, NULL,
+                                      payload_out, payload_cap, payload_len);
+}
