@@ -345,6 +345,25 @@ moat_err moat_signer_from_private(moat_signer *signer,
                                   const moat_ec_private_key *priv);
 
 /**
+ * @brief Sign a digest through @p signer and check the result: the raw
+ *        signature is verified under @p signer->pub before it is released
+ *        (fault countermeasure; it also catches a signer whose key does not
+ *        match its declared public key). Every signing path of moat (JOSE,
+ *        X.509 writers) goes through this function.
+ * @param signer the signer
+ * @param hash_alg the digest's algorithm; @p hash_len must be its size
+ * @param hash the digest
+ * @param hash_len its length
+ * @param[out] sig_raw 2 * moat_curve_size(signer->curve) bytes; wiped on failure
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT; ::MOAT_ERR_UNSUPPORTED
+ *         (curve); the signer's own error; ::MOAT_ERR_INTERNAL if the
+ *         returned signature does not verify.
+ */
+moat_err moat_signer_sign_digest(const moat_signer *signer, moat_hash_alg hash_alg,
+                                 const uint8_t *hash, size_t hash_len,
+                                 uint8_t *sig_raw);
+
+/**
  * @brief Sign @p msg through @p signer, raw or DER output. The signature the
  *        signer returns is range-checked and verified against signer->pub
  *        before release (fault countermeasure); a bad one gives

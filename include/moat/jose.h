@@ -29,7 +29,7 @@
  *   capacity and the payload length is 0 (except ::MOAT_ERR_BUFFER_TOO_SMALL,
  *   which reports the size needed, after a successful verification).
  * - Every base64url field is decoded strictly (core.h); base64url errors
- *   propagate with their exact ::MOAT_ERR_B64_* code.
+ *   propagate with their exact MOAT_ERR_B64_* code.
  *
  * Output strings (JWS, JWK) follow the moat convention (out, out_cap,
  * *out_len): they are NUL-terminated, @p out_len excludes the NUL, and on
@@ -110,6 +110,15 @@ extern "C" {
     (MOAT_JSON_ARENA_SIZE((size_t)(doc_len), MOAT_JWS_JSON_MAX_VALUES) + \
      MOAT_JWS_HEADER_WORK_SIZE + 64u)
 
+/**
+ * @brief MOAT_JWS_COMPACT_SIZE() as a function (for the bindings); saturates
+ *        at SIZE_MAX.
+ */
+size_t moat_jws_compact_size(size_t payload_len);
+/** @brief MOAT_JWS_JSON_WORK_SIZE() as a function (for the bindings); @p doc_len
+ *        is clamped to ::MOAT_JWS_JSON_MAX_INPUT (larger documents are refused). */
+size_t moat_jws_json_work_size(size_t doc_len);
+
 /** @brief Largest allowed clock skew for JWT time checks (seconds). */
 #define MOAT_JWT_MAX_SKEW 3600u
 /** @brief Largest claims set moat_jwt_check_time() parses (bytes). */
@@ -118,6 +127,10 @@ extern "C" {
 #define MOAT_JWT_MAX_VALUES 256u
 /** @brief Workspace for moat_jwt_check_time() on @p len bytes of claims. */
 #define MOAT_JWT_WORK_SIZE(len) MOAT_JSON_ARENA_SIZE((size_t)(len), MOAT_JWT_MAX_VALUES)
+
+/** @brief MOAT_JWT_WORK_SIZE() as a function (for the bindings); @p len is
+ *        clamped to ::MOAT_JWT_MAX_INPUT (larger claims sets are refused). */
+size_t moat_jwt_work_size(size_t len);
 
 /* ================================================================== JWK */
 
@@ -173,8 +186,8 @@ moat_err moat_jwk_from_public(const moat_ec_public_key *pub, moat_jwk *jwk);
  *   ::MOAT_ERR_JWK_INVALID (not an object, missing or non-string kty/crv/x/y,
  *   coordinate of the wrong length, non-string kid);
  *   ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH ("alg" not the curve's);
- *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE; ::MOAT_ERR_B64_* from the
- *   coordinates; ::MOAT_ERR_JSON_* from the parser (::MOAT_ERR_JSON_TOO_LARGE
+ *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE; MOAT_ERR_B64_* from the
+ *   coordinates; MOAT_ERR_JSON_* from the parser (::MOAT_ERR_JSON_TOO_LARGE
  *   beyond ::MOAT_JWK_MAX_INPUT); ::MOAT_ERR_INVALID_ARGUMENT.
  * Memory: about 5 KiB of stack.
  */
@@ -183,6 +196,8 @@ moat_err moat_jwk_parse(const char *json, size_t len, moat_jwk *jwk);
 /**
  * @brief Parse a private EC JWK (with "d") into a private key and its public
  *        JWK. The public members must match the key derived from "d".
+ * @param json private JWK text, at most ::MOAT_JWK_MAX_INPUT bytes
+ * @param len its length
  * @param[out] priv the private key (secret: wipe with moat_ec_private_wipe())
  * @param[out] pub its public key, kid = thumbprint; may be NULL
  * @return as moat_jwk_parse() (without ::MOAT_ERR_JWK_PRIVATE_MEMBER);
@@ -196,7 +211,9 @@ moat_err moat_jwk_parse_private(const char *json, size_t len,
 /**
  * @brief Write a public key as a JWK:
  *        {"crv":"P-256","kty":"EC","x":"..","y":"..","kid":"<thumbprint>"}.
+ * @param pub a valid public key
  * @param out buffer, ::MOAT_JWK_EMIT_MAX bytes are always enough
+ * @param out_cap its capacity
  * @param[out] out_len characters written (without the NUL), or the size
  *        needed (with the NUL) on ::MOAT_ERR_BUFFER_TOO_SMALL.
  * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INVALID_ARGUMENT.
@@ -231,8 +248,10 @@ typedef struct moat_jws_sign_opts {
  * @param kid NULL for the thumbprint of the signer's key, "" for no kid,
  *        or a string of at most ::MOAT_JWS_KID_MAX bytes
  * @param payload any bytes (may be NULL if @p payload_len is 0)
+ * @param payload_len its length
  * @param out receives the NUL-terminated JWS; MOAT_JWS_COMPACT_SIZE(payload_len)
  *        is always enough
+ * @param out_cap its capacity
  * @param[out] out_len length without the NUL, or the size needed with the
  *        NUL on ::MOAT_ERR_BUFFER_TOO_SMALL (then nothing is signed)
  * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INVALID_ARGUMENT
@@ -245,7 +264,15 @@ moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
 
 /**
  * @brief moat_jws_sign_compact() with "typ"/"cty" header members.
+ * @param signer the signing key (curve P-256 or P-384)
  * @param opts NULL is the same as all-NULL members (kid = thumbprint).
+ * @param payload any bytes (may be NULL if @p payload_len is 0)
+ * @param payload_len its length
+ * @param out receives the NUL-terminated JWS
+ * @param out_cap its capacity
+ * @param[out] out_len as for moat_jws_sign_compact()
+ * @return as moat_jws_sign_compact(); ::MOAT_ERR_INVALID_ARGUMENT also for a
+ *         typ/cty longer than ::MOAT_JWS_TYP_MAX or not UTF-8.
  */
 moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
                                   const moat_jws_sign_opts *opts,
@@ -287,12 +314,14 @@ typedef struct moat_jws_verify_opts {
  * member, if any, is not used (the caller chose the key).
  *
  * @param jws the compact serialization (not necessarily NUL-terminated)
+ * @param jws_len its length
  * @param key the verifying key
  * @param payload_out receives the payload (may be NULL if @p payload_cap is 0)
+ * @param payload_cap its capacity (the payload is at most 3/4 of @p jws_len)
  * @param[out] payload_len payload length; the size needed on
  *        ::MOAT_ERR_BUFFER_TOO_SMALL (reported only after a successful
  *        verification); 0 on other failures.
- * @return ::MOAT_OK or the first failed check's code; ::MOAT_ERR_B64_* for a
+ * @return ::MOAT_OK or the first failed check's code; MOAT_ERR_B64_* for a
  *         non-canonical segment. On failure @p payload_out is wiped.
  */
 moat_err moat_jws_verify_compact(const char *jws, size_t jws_len,
@@ -308,7 +337,13 @@ moat_err moat_jws_verify_compact(const char *jws, size_t jws_len,
  * ::MOAT_ERR_JOSE_KID_UNKNOWN. If several keys carry the kid, the JWS is
  * valid if it verifies under any of them (the last failure is returned
  * otherwise). Other errors as moat_jws_verify_compact().
- * @param keys array of @p nkeys keys (nkeys >= 1)
+ * @param jws the compact serialization
+ * @param jws_len its length
+ * @param keys array of @p nkeys keys
+ * @param nkeys number of keys (at least 1)
+ * @param payload_out receives the payload
+ * @param payload_cap its capacity
+ * @param[out] payload_len as for moat_jws_verify_compact()
  */
 moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
                                         const moat_jwk *keys, size_t nkeys,
@@ -318,7 +353,15 @@ moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
 /**
  * @brief The general form: exactly one of @p key (one key, kid ignored) or
  *        @p keys / @p nkeys (selection by kid) must be given.
+ * @param jws the compact serialization
+ * @param jws_len its length
+ * @param key one verifying key, or NULL
+ * @param keys a key set selected by kid, or NULL
+ * @param nkeys number of keys in @p keys
  * @param opts NULL for the defaults (no crit parameter understood).
+ * @param payload_out receives the payload
+ * @param payload_cap its capacity
+ * @param[out] payload_len as for moat_jws_verify_compact()
  * @return as moat_jws_verify_compact() / moat_jws_verify_compact_keyset();
  *         ::MOAT_ERR_INVALID_ARGUMENT if both or neither key forms are given
  *         or @p opts is inconsistent.
@@ -345,18 +388,23 @@ moat_err moat_jws_verify_compact_ex(const char *jws, size_t jws_len,
  *        exactly it); existing signature entries are copied unchanged.
  *        Entries with an unprotected "header", flattened members, or other
  *        top-level members are not carried over: ::MOAT_ERR_UNSUPPORTED.
+ * @param in_len length of @p in_doc (at most ::MOAT_JWS_JSON_MAX_INPUT)
  * @param payload the payload when @p in_doc is NULL (must be NULL / 0 otherwise)
+ * @param payload_len its length
  * @param signer the new signer
  * @param kid as for moat_jws_sign_compact() (NULL: thumbprint)
- * @param work, work_size workspace of at least MOAT_JWS_JSON_WORK_SIZE(in_len)
- *        bytes (unused, may be NULL, when @p in_doc is NULL). Wiped on return.
- * @param[out] out, out_cap, out_len the new document, NUL-terminated; on
+ * @param work workspace of at least MOAT_JWS_JSON_WORK_SIZE(in_len) bytes
+ *        (unused, may be NULL, when @p in_doc is NULL). Wiped on return.
+ * @param work_size its size
+ * @param out receives the new document, NUL-terminated
+ * @param out_cap its capacity
+ * @param[out] out_len its length without the NUL; on
  *        ::MOAT_ERR_BUFFER_TOO_SMALL the size needed (with the NUL).
  * @return ::MOAT_OK; ::MOAT_ERR_INPUT_TOO_LARGE (already
- *         ::MOAT_JWS_JSON_MAX_SIGNATURES entries, or a document larger than
- *         ::MOAT_JWS_JSON_MAX_INPUT); ::MOAT_ERR_JOSE_FORMAT (not a general
+ *         ::MOAT_JWS_JSON_MAX_SIGNATURES entries, or an input or resulting
+ *         document larger than ::MOAT_JWS_JSON_MAX_INPUT); ::MOAT_ERR_JOSE_FORMAT (not a general
  *         serialization); ::MOAT_ERR_OUT_OF_MEMORY (workspace too small);
- *         ::MOAT_ERR_BUFFER_TOO_SMALL; ::MOAT_ERR_JSON_*; the signer's error.
+ *         ::MOAT_ERR_BUFFER_TOO_SMALL; MOAT_ERR_JSON_*; the signer's error.
  */
 moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
                             const uint8_t *payload, size_t payload_len,
@@ -384,13 +432,20 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
  * curve and point bytes, not by kid) counts at most once, however many
  * entries or kids it has. At least @p threshold distinct keys must verify.
  *
- * @param keys, nkeys the trusted keys (nkeys >= threshold)
+ * @param doc the document (not necessarily NUL-terminated)
+ * @param doc_len its length (at most ::MOAT_JWS_JSON_MAX_INPUT)
+ * @param keys the trusted keys
+ * @param nkeys their number (at least @p threshold)
  * @param threshold k, 1 <= k <= ::MOAT_JWS_JSON_MAX_SIGNATURES
  * @param opts NULL for defaults (crit list; header_out is not used here)
- * @param work, work_size workspace of at least MOAT_JWS_JSON_WORK_SIZE(doc_len)
- *        bytes; wiped on return.
- * @param[out] payload_out, payload_cap, payload_len the payload, decoded only
- *        once the threshold is met; wiped / 0 on failure.
+ * @param work workspace of at least MOAT_JWS_JSON_WORK_SIZE(doc_len) bytes;
+ *        wiped on return.
+ * @param work_size its size
+ * @param payload_out receives the payload, decoded only once the threshold
+ *        is met; wiped on failure
+ * @param payload_cap its capacity
+ * @param[out] payload_len the payload length; 0 on failure, the size needed
+ *        on ::MOAT_ERR_BUFFER_TOO_SMALL
  * @param[out] valid_signers number of distinct valid keys found (also set on
  *        ::MOAT_ERR_JOSE_THRESHOLD; 0 on other failures); may be NULL.
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (threshold 0, above
@@ -398,7 +453,7 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
  *         ::MOAT_ERR_JOSE_THRESHOLD; ::MOAT_ERR_JOSE_FORMAT;
  *         ::MOAT_ERR_INPUT_TOO_LARGE (too many entries);
  *         ::MOAT_ERR_OUT_OF_MEMORY (workspace); header-policy codes as
- *         moat_jws_verify_compact(); ::MOAT_ERR_B64_*; ::MOAT_ERR_JSON_*;
+ *         moat_jws_verify_compact(); MOAT_ERR_B64_*; MOAT_ERR_JSON_*;
  *         ::MOAT_ERR_BUFFER_TOO_SMALL.
  */
 moat_err moat_jws_json_verify(const char *doc, size_t doc_len,
@@ -443,10 +498,16 @@ moat_err moat_jwt_check_time_json(const moat_json *claims, int64_t now,
 /**
  * @brief Parse a claims set (e.g. a verified JWS payload) with the bounded
  *        parser and check its time claims as moat_jwt_check_time_json().
- * @param payload, len the JSON claims set (at most ::MOAT_JWT_MAX_INPUT)
- * @param work, work_size JSON arena of at least MOAT_JWT_WORK_SIZE(len)
- *        bytes; wiped on return.
- * @return as moat_jwt_check_time_json(); ::MOAT_ERR_JSON_* for malformed
+ * @param payload the JSON claims set
+ * @param len its length (at most ::MOAT_JWT_MAX_INPUT, else
+ *        ::MOAT_ERR_INPUT_TOO_LARGE)
+ * @param now current time, seconds since the epoch
+ * @param skew allowed clock skew, at most ::MOAT_JWT_MAX_SKEW
+ * @param flags MOAT_JWT_REQUIRE_* bits
+ * @param work JSON arena of at least MOAT_JWT_WORK_SIZE(len) bytes; wiped on
+ *        return.
+ * @param work_size its size
+ * @return as moat_jwt_check_time_json(); MOAT_ERR_JSON_* for malformed
  *         JSON; ::MOAT_ERR_OUT_OF_MEMORY if @p work_size is too small.
  */
 moat_err moat_jwt_check_time(const uint8_t *payload, size_t len, int64_t now,

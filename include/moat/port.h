@@ -534,6 +534,9 @@ static inline moat_err moat_port_signer_sign_(void *ctx, moat_hash_alg hash_alg,
  *
  * Reads the public key once (so JOSE/X.509 writers can name it).
  * @param key caller-owned storage that must outlive @p out
+ * @param port the port holding the key
+ * @param key_id the device key
+ * @param[out] out the signer
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (NULL);
  *         ::MOAT_ERR_PORT_NOT_FOUND (no such key) or any key_public error.
  *         On failure @p out is wiped.

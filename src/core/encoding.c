@@ -13,6 +13,7 @@
  * is wiped.
  */
 #include "moat/core.h"
+#include "core/declassify.h"
 
 #include <stdint.h>
 
@@ -206,12 +207,17 @@ moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
     }
     /* Padding is never accepted (RFC 7515 section 2: base64url without '='). */
-    if (in_len > 0u && in[in_len - 1u] == '=') {
-        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_PADDING);
+    if (in_len > 0u) {
+        uint32_t padded = (uint32_t)(in[in_len - 1u] == '=');
+        MOAT_DECLASSIFY(&padded, sizeof(padded)); /* the verdict is reported */
+        if (padded != 0u) {
+            return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_PADDING);
+        }
     }
     for (i = 0; i < in_len; i++) {
         (void)b64url_value((unsigned char)in[i], &bad);
     }
+    MOAT_DECLASSIFY(&bad, sizeof(bad)); /* the verdict is reported */
     if (bad != 0u) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_CHAR);
     }
@@ -247,6 +253,7 @@ moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
         out[o++] = (uint8_t)(w >> 10);
         out[o++] = (uint8_t)(w >> 2);
     }
+    MOAT_DECLASSIFY(&bad, sizeof(bad)); /* the verdict is reported */
     if (bad != 0u) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_TRAILING_BITS);
     }

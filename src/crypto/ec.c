@@ -123,6 +123,7 @@ moat_err moat_ec_private_from_scalar(moat_curve curve, const uint8_t *d,
 static moat_err check_private(const moat_ec_private_key *priv)
 {
     size_t cs;
+    uint32_t in_range;
 
     if (priv == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;
@@ -131,7 +132,9 @@ static moat_err check_private(const moat_ec_private_key *priv)
     if (cs == 0u) {
         return MOAT_ERR_UNSUPPORTED;
     }
-    if (moat_crypto_scalar_in_range(priv->curve, priv->d, cs) == 0u) {
+    in_range = moat_crypto_scalar_in_range(priv->curve, priv->d, cs);
+    MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* validity is reported */
+    if (in_range == 0u) {
         return MOAT_ERR_CRYPTO_BAD_KEY;
     }
     return MOAT_OK;

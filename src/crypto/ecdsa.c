@@ -133,6 +133,7 @@ moat_err moat_crypto_ecdsa_sign_raw(const moat_ec_private_key *priv,
     uint8_t d[MOAT_EC_PRIV_MAX];
     uint8_t h[MOAT_HASH_MAX_SIZE];
     size_t cs;
+    uint32_t in_range;
     size_t got;
     moat_err err = MOAT_OK;
 
@@ -147,7 +148,9 @@ moat_err moat_crypto_ecdsa_sign_raw(const moat_ec_private_key *priv,
     if (hash_len != moat_hash_size(hash_alg)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    if (moat_crypto_scalar_in_range(priv->curve, priv->d, cs) == 0u) {
+    in_range = moat_crypto_scalar_in_range(priv->curve, priv->d, cs);
+    MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* validity is reported */
+    if (in_range == 0u) {
         return MOAT_ERR_CRYPTO_BAD_KEY;
     }
     memcpy(d, priv->d, cs);
@@ -156,6 +159,9 @@ moat_err moat_crypto_ecdsa_sign_raw(const moat_ec_private_key *priv,
     sk.x = d;
     sk.xlen = cs;
     got = br_ecdsa_i31_sign_raw(moat_crypto_ec_impl(), hf, h, &sk, sig_raw);
+    /* The signature is the public output. */
+    MOAT_DECLASSIFY(&got, sizeof(got));
+    MOAT_DECLASSIFY(sig_raw, 2u * cs);
     if (got != 2u * cs || raw_check(priv->curve, sig_raw, got) != MOAT_OK) {
         moat_wipe(sig_raw, 2u * cs);
         err = MOAT_ERR_INTERNAL;

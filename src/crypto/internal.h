@@ -9,6 +9,7 @@
 #include <bearssl.h>
 
 #include "moat/crypto.h"
+#include "core/declassify.h"
 
 /** Compile-time check that an implementation struct fits its opaque storage. */
 #define MOAT_STATIC_ASSERT(cond, msg) _Static_assert(cond, msg)

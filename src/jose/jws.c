@@ -419,17 +419,8 @@ moat_err moat_jose_sign_input(const moat_signer *signer, const char *h64,
     e = moat_jose_signing_digest(signer->curve, h64, h64_len, p64, p64_len, digest,
                                  &dlen);
     if (e == MOAT_OK) {
-        e = signer->sign(signer->ctx, halg, digest, dlen, sig);
-    }
-    /* A signature is only released once it verifies under the signer's
-     * public key: guards against faults and a signer whose key does not
-     * match its declared public key. */
-    if (e == MOAT_OK) {
-        e = moat_ecdsa_verify_digest(&signer->pub, digest, dlen, MOAT_SIG_RAW, sig,
-                                     slen);
-        if (e != MOAT_OK) {
-            e = MOAT_ERR_INTERNAL;
-        }
+        /* verified under the signer's public key before release */
+        e = moat_signer_sign_digest(signer, halg, digest, dlen, sig);
     }
     if (e == MOAT_OK) {
         e = moat_b64url_encode(sig, slen, out, out_cap, out_len);
@@ -443,6 +434,14 @@ moat_err moat_jose_sign_input(const moat_signer *signer, const char *h64,
 }
 
 /* ------------------------------------------------------------ compact */
+
+size_t moat_jws_compact_size(size_t payload_len)
+{
+    if (payload_len > (SIZE_MAX / 4u) - MOAT_JWS_COMPACT_SIZE(0)) {
+        return SIZE_MAX;
+    }
+    return MOAT_JWS_COMPACT_SIZE(payload_len);
+}
 
 moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
                                const uint8_t *payload, size_t payload_len,

@@ -19,6 +19,14 @@
 #define ENT_SUFFIX "\"}"
 #define DOC_SUFFIX "]}"
 
+size_t moat_jws_json_work_size(size_t doc_len)
+{
+    if (doc_len > MOAT_JWS_JSON_MAX_INPUT) {
+        doc_len = MOAT_JWS_JSON_MAX_INPUT;
+    }
+    return MOAT_JWS_JSON_WORK_SIZE(doc_len);
+}
+
 /* Workspace split: [header work][document arena], 16-aligned. */
 typedef struct json_work {
     uint8_t *hdr;
@@ -339,6 +347,11 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
         }
     }
     need += p64_len;
+    /* Never produce a document the verifier would refuse as too large. */
+    if (need - 1u > MOAT_JWS_JSON_MAX_INPUT) {
+        e = MOAT_ERR_INPUT_TOO_LARGE;
+        goto done;
+    }
     if (out_cap < need) {
         *out_len = need;
         e = MOAT_ERR_BUFFER_TOO_SMALL;

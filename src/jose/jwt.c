@@ -9,6 +9,14 @@
 /* NumericDate as moat accepts it: an exact integer in [0, 2^53-1]. */
 #define JWT_DATE_MAX 9007199254740991LL
 
+size_t moat_jwt_work_size(size_t len)
+{
+    if (len > MOAT_JWT_MAX_INPUT) {
+        len = MOAT_JWT_MAX_INPUT;
+    }
+    return MOAT_JWT_WORK_SIZE(len);
+}
+
 /* Reads an optional NumericDate; *present tells whether it was there. */
 static moat_err get_date(const moat_json *claims, const char *name, bool required,
                          bool *present, int64_t *v)

@@ -922,6 +922,21 @@ static void test_json_too_many_signatures(void **state)
     assert_true(all_byte(doc2, sizeof(doc2), 0));
 }
 
+static void test_json_sign_result_too_large(void **state)
+{
+    static uint8_t big[MOAT_JWS_JSON_MAX_INPUT];
+    size_t n = 7;
+    (void)state;
+    memset(big, 0x5a, sizeof(big));
+    memset(doc, 0xAA, sizeof(doc));
+    /* 64 KiB of payload encodes to more than a verifiable document */
+    assert_int_equal(moat_jws_json_sign(NULL, 0, big, sizeof(big), &signers[0], NULL, NULL,
+                                        0, doc, sizeof(doc), &n),
+                     MOAT_ERR_INPUT_TOO_LARGE);
+    assert_int_equal(n, 0);
+    assert_true(all_byte(doc, sizeof(doc), 0));
+}
+
 static void test_json_not_general_serialization(void **state)
 {
     static const char *bad[] = {
@@ -1041,6 +1056,17 @@ static void test_jwt_workspace_too_small(void **state)
                      MOAT_ERR_OUT_OF_MEMORY);
 }
 
+static void test_size_functions(void **state)
+{
+    (void)state;
+    assert_int_equal(moat_jws_compact_size(100), MOAT_JWS_COMPACT_SIZE(100));
+    assert_int_equal(moat_jws_compact_size(SIZE_MAX), SIZE_MAX);
+    assert_int_equal(moat_jws_json_work_size(4096), MOAT_JWS_JSON_WORK_SIZE(4096));
+    assert_int_equal(moat_jwt_work_size(300), MOAT_JWT_WORK_SIZE(300));
+    assert_string_equal(moat_jws_alg_for_curve(MOAT_CURVE_P384), "ES384");
+    assert_null(moat_jws_alg_for_curve((moat_curve)9));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1101,6 +1127,7 @@ int main(void)
         cmocka_unit_test(test_json_unprotected_alg_rejected),
         cmocka_unit_test(test_json_threshold_zero),
         cmocka_unit_test(test_json_too_many_signatures),
+        cmocka_unit_test(test_json_sign_result_too_large),
         cmocka_unit_test(test_json_not_general_serialization),
         cmocka_unit_test(test_json_workspace_too_small),
         cmocka_unit_test(test_json_tampered_payload),
@@ -1111,6 +1138,7 @@ int main(void)
         cmocka_unit_test(test_jwt_skew_bound),
         cmocka_unit_test(test_jwt_extreme_now),
         cmocka_unit_test(test_jwt_workspace_too_small),
+        cmocka_unit_test(test_size_functions),
     };
     return cmocka_run_group_tests(tests, setup_keys, NULL);
 }
