@@ -1,5 +1,5 @@
 # install: static + shared library, headers, CMake package, pkg-config.
-install(TARGETS moat moat_shared EXPORT moatTargets
+install(TARGETS ${MOAT_LIB_TARGETS} EXPORT moatTargets
   ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
   RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
@@ -24,6 +24,10 @@ write_basic_package_version_file(${CMAKE_CURRENT_BINARY_DIR}/moatConfigVersion.c
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/moatConfig.cmake
   ${CMAKE_CURRENT_BINARY_DIR}/moatConfigVersion.cmake
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/moat)
+# Relocatable: prefix is computed from the .pc file's own location, so the
+# package works wherever `cmake --install --prefix` puts it.
+file(RELATIVE_PATH MOAT_PC_TO_PREFIX
+  /prefix/${CMAKE_INSTALL_LIBDIR}/pkgconfig /prefix)
 configure_file(cmake/moat.pc.in ${CMAKE_CURRENT_BINARY_DIR}/moat.pc @ONLY)
 install(FILES ${CMAKE_CURRENT_BINARY_DIR}/moat.pc
   DESTINATION ${CMAKE_INSTALL_LIBDIR}/pkgconfig)

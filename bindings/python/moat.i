@@ -566,7 +566,7 @@ int moatpy_jws_sign_compact(moatpy_key *key, const uint8_t *payload,
     c.kid = kid;
     c.payload = payload;
     c.payload_len = payload_len;
-    rc = moatpy_fill(moatpy_fill_compact, &c, MOAT_JWS_COMPACT_SIZE(payload_len),
+    rc = moatpy_fill(moatpy_fill_compact, &c, moat_jws_compact_size(payload_len),
                      out, out_len);
     moat_wipe(&signer, sizeof(signer));
     return rc;
@@ -620,13 +620,13 @@ int moatpy_jws_json_sign(moatpy_key *key, const uint8_t *doc, size_t doc_len,
     c.payload_len = payload_len;
     c.signer = &signer;
     c.kid = kid;
-    c.work_size = MOAT_JWS_JSON_WORK_SIZE(doc_len);
+    c.work_size = moat_jws_json_work_size(doc_len);
     c.work = calloc(1, c.work_size);
     if (c.work == NULL) {
         moat_wipe(&signer, sizeof(signer));
         return MOAT_ERR_OUT_OF_MEMORY;
     }
-    guess = doc_len + MOAT_JWS_COMPACT_SIZE(payload_len) + 64u;
+    guess = doc_len + moat_jws_compact_size(payload_len) + 64u;
     rc = moatpy_fill(moatpy_fill_jsign, &c, guess, out, out_len);
     moat_wipe(c.work, c.work_size);
     free(c.work);
@@ -699,7 +699,7 @@ int moatpy_jws_json_verify(const uint8_t *doc, size_t doc_len,
     c.nkeys = n;
     c.threshold = (size_t)threshold;
     c.valid = 0;
-    c.work_size = MOAT_JWS_JSON_WORK_SIZE(doc_len);
+    c.work_size = moat_jws_json_work_size(doc_len);
     c.work = calloc(1, c.work_size);
     if (c.work == NULL) {
         free(keys);

@@ -43,7 +43,13 @@ def forge(key, header, payload):
     validly signed by ``key`` with an independent implementation."""
     if isinstance(header, dict):
         header = json.dumps(header, separators=(",", ":")).encode("utf-8")
-    signing_input = (b64u(header) + "." + b64u(payload)).encode("ascii")
+    return forge_segments(key, b64u(header), b64u(payload))
+
+
+def forge_segments(key, h64, p64):
+    """A compact JWS over arbitrary (possibly non-canonical) header and
+    payload segments, validly signed over exactly those bytes."""
+    signing_input = (h64 + "." + p64).encode("ascii")
     return signing_input.decode("ascii") + "." + b64u(_raw_sign(key, signing_input))
 
 
