@@ -119,8 +119,8 @@ moat_err moat_ec_private_from_scalar(moat_curve curve, const uint8_t *d,
     return MOAT_OK;
 }
 
-/* Validate a private key structure handed in by a caller. */
-static moat_err check_private(const moat_ec_private_key *priv)
+/* Validate a private key structure handed in by a caller (internal.h). */
+moat_err moat_crypto_check_private(const moat_ec_private_key *priv)
 {
     size_t cs;
     uint32_t in_range;
@@ -194,7 +194,7 @@ moat_err moat_ec_public_from_private(const moat_ec_private_key *priv,
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     memset(pub, 0, sizeof(*pub));
-    err = check_private(priv);
+    err = moat_crypto_check_private(priv);
     if (err != MOAT_OK) {
         return err;
     }
@@ -342,7 +342,7 @@ moat_err moat_ec_public_from_spki(const uint8_t *der, size_t len,
 
 /* Check a public key structure handed in by a caller (cheap form check;
  * keys built by this module were validated on the curve at import). */
-static moat_err check_public(const moat_ec_public_key *pub)
+moat_err moat_crypto_check_public(const moat_ec_public_key *pub)
 {
     size_t cs;
 
@@ -371,7 +371,7 @@ moat_err moat_ec_public_to_spki(const moat_ec_public_key *pub, uint8_t *out,
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     *out_len = 0u;
-    err = check_public(pub);
+    err = moat_crypto_check_public(pub);
     if (err != MOAT_OK) {
         moat_wipe(out, out_cap);
         return err;

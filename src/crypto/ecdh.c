@@ -18,7 +18,6 @@ moat_err moat_ecdh(const moat_ec_private_key *priv, const moat_ec_public_key *pe
     uint8_t pt[MOAT_EC_PUB_MAX];
     uint8_t d[MOAT_EC_PRIV_MAX];
     size_t cs;
-    uint32_t in_range;
     size_t xlen = 0u;
     size_t xoff;
     moat_err err = MOAT_OK;
@@ -40,15 +39,13 @@ moat_err moat_ecdh(const moat_ec_private_key *priv, const moat_ec_public_key *pe
         moat_wipe(out, out_cap);
         return MOAT_ERR_CRYPTO_CURVE_MISMATCH;
     }
-    if (peer->q_len != 1u + 2u * cs || peer->q[0] != 0x04u) {
-        moat_wipe(out, out_cap);
-        return MOAT_ERR_CRYPTO_POINT_ENCODING;
+    err = moat_crypto_check_public(peer);
+    if (err == MOAT_OK) {
+        err = moat_crypto_check_private(priv);
     }
-    in_range = moat_crypto_scalar_in_range(priv->curve, priv->d, cs);
-    MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* validity is reported */
-    if (in_range == 0u) {
+    if (err != MOAT_OK) {
         moat_wipe(out, out_cap);
-        return MOAT_ERR_CRYPTO_BAD_KEY;
+        return err;
     }
     if (out_cap < cs) {
         moat_wipe(out, out_cap);

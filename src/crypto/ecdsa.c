@@ -133,7 +133,6 @@ moat_err moat_crypto_ecdsa_sign_raw(const moat_ec_private_key *priv,
     uint8_t d[MOAT_EC_PRIV_MAX];
     uint8_t h[MOAT_HASH_MAX_SIZE];
     size_t cs;
-    uint32_t in_range;
     size_t got;
     moat_err err = MOAT_OK;
 
@@ -148,10 +147,9 @@ moat_err moat_crypto_ecdsa_sign_raw(const moat_ec_private_key *priv,
     if (hash_len != moat_hash_size(hash_alg)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    in_range = moat_crypto_scalar_in_range(priv->curve, priv->d, cs);
-    MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* validity is reported */
-    if (in_range == 0u) {
-        return MOAT_ERR_CRYPTO_BAD_KEY;
+    err = moat_crypto_check_private(priv);
+    if (err != MOAT_OK) {
+        return err;
     }
     memcpy(d, priv->d, cs);
     memcpy(h, hash, hash_len);

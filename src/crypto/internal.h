@@ -32,6 +32,15 @@ const uint8_t *moat_crypto_curve_order(moat_curve curve);
  */
 uint32_t moat_crypto_scalar_in_range(moat_curve curve, const uint8_t *v, size_t len);
 
+/* The one check of a caller's private key: known curve (else
+ * MOAT_ERR_UNSUPPORTED), scalar in [1, n-1] in constant time (else
+ * MOAT_ERR_CRYPTO_BAD_KEY; only the verdict is declassified). */
+moat_err moat_crypto_check_private(const moat_ec_private_key *priv);
+
+/* The one form check of a caller's public key: known curve, uncompressed
+ * point of the curve's length (else MOAT_ERR_CRYPTO_POINT_ENCODING). */
+moat_err moat_crypto_check_public(const moat_ec_public_key *pub);
+
 /** Adapts a moat_rng_fn to BearSSL's br_prng_class (records failures). */
 typedef struct moat_crypto_prng {
     const br_prng_class *vtable; /**< must be first */
