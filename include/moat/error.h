@@ -88,13 +88,18 @@ extern "C" {
     X(MOAT_ERR_JOSE_ALG_KEY_MISMATCH, 302, "JOSE: alg does not match the key's curve") \
     X(MOAT_ERR_JOSE_CRIT_UNKNOWN, 303, "JOSE: crit names a header parameter not understood") \
     X(MOAT_ERR_JOSE_HEADER_TOO_LARGE, 304, "JOSE: protected header larger than the bound") \
-    X(MOAT_ERR_JOSE_HEADER_INVALID, 305, "JOSE: protected header invalid")        \
+    X(MOAT_ERR_JOSE_HEADER_INVALID, 305, "JOSE: header not an object, a member of the wrong type, or protected/unprotected overlap") \
     X(MOAT_ERR_JOSE_SIG_INVALID, 306, "JOSE: signature does not verify")          \
     X(MOAT_ERR_JOSE_THRESHOLD, 307, "JOSE: fewer distinct valid signers than the threshold") \
     X(MOAT_ERR_JOSE_KID_UNKNOWN, 308, "JOSE: no key with this kid")               \
-    X(MOAT_ERR_JWK_INVALID, 310, "JWK: malformed or missing members")             \
+    X(MOAT_ERR_JOSE_ALG_MISSING, 309, "JOSE: protected header has no string \"alg\"") \
+    X(MOAT_ERR_JWK_INVALID, 310, "JWK: not an object, or a member of the wrong type") \
     X(MOAT_ERR_JWK_PRIVATE_MEMBER, 311, "JWK: private member present where a public key is expected") \
     X(MOAT_ERR_JWK_KTY, 312, "JWK: kty/crv not supported")                        \
+    X(MOAT_ERR_JWK_MEMBER_MISSING, 313, "JWK: required member (kty, crv, x, y, d) missing") \
+    X(MOAT_ERR_JWK_COORD_LENGTH, 314, "JWK: coordinate or d of the wrong length for the curve") \
+    X(MOAT_ERR_JWK_KEY_MISMATCH, 315, "JWK: x/y do not match the private key d") \
+    X(MOAT_ERR_JOSE_CRIT_MALFORMED, 316, "JOSE: crit not a non-empty array of distinct, present, non-registered names") \
     X(MOAT_ERR_JWT_EXPIRED, 320, "JWT: exp is in the past (beyond skew)")         \
     X(MOAT_ERR_JWT_NOT_YET_VALID, 321, "JWT: nbf is in the future (beyond skew)") \
     X(MOAT_ERR_JWT_IAT_FUTURE, 322, "JWT: iat is in the future (beyond skew)")    \
@@ -110,7 +115,39 @@ extern "C" {
     X(MOAT_ERR_PORT_POWER_CUT, 407, "port: simulated power cut (fault port)")     \
     X(MOAT_ERR_PORT_NO_SECRET, 408, "port: device secret unavailable")            \
     X(MOAT_ERR_PORT_CORRUPT, 409, "port: stored record failed its integrity check") \
-    X(MOAT_ERR_PORT_BUSY, 410, "port: state already opened by another instance")
+    X(MOAT_ERR_PORT_BUSY, 410, "port: state already opened by another instance") \
+    X(MOAT_ERR_PORT_INSECURE, 411, "port: state storage has an unsafe owner, mode or symlink") \
+    /* x509: parsing (500-519) */                                                 \
+    X(MOAT_ERR_X509_BAD_VERSION, 500, "X.509: version not v1-v3, or extensions outside v3") \
+    X(MOAT_ERR_X509_SIG_ALG_MISMATCH, 501, "X.509: outer and TBS signature algorithms differ") \
+    X(MOAT_ERR_X509_UNSUPPORTED_ALG, 502, "X.509: signature or key algorithm not supported") \
+    X(MOAT_ERR_X509_DUPLICATE_EXTENSION, 503, "X.509: extension present twice")  \
+    X(MOAT_ERR_X509_BAD_EXTENSION, 504, "X.509: known extension malformed")       \
+    X(MOAT_ERR_X509_BAD_TIME, 505, "X.509: validity time malformed")              \
+    X(MOAT_ERR_X509_BAD_SERIAL, 506, "X.509: serial number negative, zero or longer than 20 octets") \
+    X(MOAT_ERR_X509_TOO_MANY, 507, "X.509: more entries than the MOAT_X509_MAX_* bound") \
+    X(MOAT_ERR_X509_BAD_NAME, 508, "X.509: Name malformed")                       \
+    X(MOAT_ERR_PEM_FORMAT, 510, "PEM: no well-formed BEGIN/END block")            \
+    X(MOAT_ERR_PEM_LABEL, 511, "PEM: label not the expected one, or BEGIN/END labels differ") \
+    X(MOAT_ERR_PEM_BASE64, 512, "PEM: invalid base64 body")                       \
+    X(MOAT_ERR_X509_CSR_SIGNATURE, 513, "CSR: self-signature does not verify")    \
+    /* x509: path validation (520-549) */                                         \
+    X(MOAT_ERR_X509_EXPIRED, 520, "X.509: certificate expired")                   \
+    X(MOAT_ERR_X509_NOT_YET_VALID, 521, "X.509: certificate not yet valid")       \
+    X(MOAT_ERR_X509_NO_ISSUER, 522, "X.509: no path to a trust anchor (issuer not found)") \
+    X(MOAT_ERR_X509_BAD_SIGNATURE, 523, "X.509: certificate signature does not verify") \
+    X(MOAT_ERR_X509_NOT_CA, 524, "X.509: issuer is not a CA (basicConstraints)")  \
+    X(MOAT_ERR_X509_PATH_LEN, 525, "X.509: pathLenConstraint exceeded")           \
+    X(MOAT_ERR_X509_KEY_USAGE, 526, "X.509: keyUsage does not allow this use")    \
+    X(MOAT_ERR_X509_EKU, 527, "X.509: extKeyUsage does not allow the purpose")    \
+    X(MOAT_ERR_X509_NAME_MISMATCH, 528, "X.509: host name or IP does not match the leaf") \
+    X(MOAT_ERR_X509_NAME_CONSTRAINTS, 529, "X.509: name constraints violated")    \
+    X(MOAT_ERR_X509_UNKNOWN_CRITICAL, 530, "X.509: unknown critical extension")   \
+    X(MOAT_ERR_X509_TOO_DEEP, 531, "X.509: path longer than the depth bound")     \
+    X(MOAT_ERR_X509_PIN_MISMATCH, 532, "X.509: no certificate of the path matches a pinned key") \
+    X(MOAT_ERR_X509_KEY_MISMATCH, 533, "X.509: certificate key is not the device key") \
+    X(MOAT_ERR_X509_NO_TIME, 534, "X.509: no trusted time and the policy requires it") \
+    X(MOAT_ERR_X509_SELF_SIGNED_LEAF, 535, "X.509: self-signed leaf is not a trust anchor")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {

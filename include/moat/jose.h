@@ -183,8 +183,9 @@ moat_err moat_jwk_from_public(const moat_ec_public_key *pub, moat_jwk *jwk);
  * @return ::MOAT_OK;
  *   ::MOAT_ERR_JWK_PRIVATE_MEMBER ("d" present);
  *   ::MOAT_ERR_JWK_KTY (kty other than "EC", crv other than P-256/P-384);
- *   ::MOAT_ERR_JWK_INVALID (not an object, missing or non-string kty/crv/x/y,
- *   coordinate of the wrong length, non-string kid);
+ *   ::MOAT_ERR_JWK_MEMBER_MISSING (kty, crv, x or y absent);
+ *   ::MOAT_ERR_JWK_INVALID (not an object, or kty/crv/x/y/kid/alg not a string);
+ *   ::MOAT_ERR_JWK_COORD_LENGTH (x or y not exactly the coordinate size);
  *   ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH ("alg" not the curve's);
  *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE; MOAT_ERR_B64_* from the
  *   coordinates; MOAT_ERR_JSON_* from the parser (::MOAT_ERR_JSON_TOO_LARGE
@@ -201,8 +202,10 @@ moat_err moat_jwk_parse(const char *json, size_t len, moat_jwk *jwk);
  * @param[out] priv the private key (secret: wipe with moat_ec_private_wipe())
  * @param[out] pub its public key, kid = thumbprint; may be NULL
  * @return as moat_jwk_parse() (without ::MOAT_ERR_JWK_PRIVATE_MEMBER);
- *   ::MOAT_ERR_JWK_INVALID if "d" is missing or of the wrong length or if
- *   x/y do not match d; ::MOAT_ERR_CRYPTO_BAD_KEY if d is 0 or >= n.
+ *   ::MOAT_ERR_JWK_MEMBER_MISSING if "d" is missing,
+ *   ::MOAT_ERR_JWK_COORD_LENGTH if it has the wrong length,
+ *   ::MOAT_ERR_JWK_KEY_MISMATCH if x/y do not match d;
+ *   ::MOAT_ERR_CRYPTO_BAD_KEY if d is 0 or >= n.
  *   Every output and every temporary is wiped on failure.
  */
 moat_err moat_jwk_parse_private(const char *json, size_t len,
@@ -292,9 +295,14 @@ typedef struct moat_jws_verify_opts {
      *  after a successful verification, so the caller can read the
      *  parameters it declared understood, "typ", etc. Wiped on failure. */
     char *header_out;
-    /** Capacity of @c header_out (::MOAT_JWS_HEADER_MAX + 1 is enough). */
+    /** Capacity of @c header_out (::MOAT_JWS_HEADER_MAX + 1 is enough). If it
+     *  is too small for a token that verified, the call returns
+     *  ::MOAT_ERR_BUFFER_TOO_SMALL with @c *header_len = the size needed
+     *  (NUL included) and the payload length 0: the payload's own size is
+     *  reported only once the header fits. */
     size_t header_cap;
-    /** If non-NULL, receives the header length (without NUL). */
+    /** If non-NULL, receives the header length (without NUL), or the size
+     *  needed as described for @c header_cap. */
     size_t *header_len;
 } moat_jws_verify_opts;
 
@@ -305,7 +313,8 @@ typedef struct moat_jws_verify_opts {
  * (::MOAT_ERR_JOSE_FORMAT; empty header or signature segments are format
  * errors too), header size (::MOAT_ERR_JOSE_HEADER_TOO_LARGE), the header
  * policy (see the file comment: ::MOAT_ERR_JOSE_HEADER_INVALID,
- * ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED, ::MOAT_ERR_JOSE_CRIT_UNKNOWN,
+ * ::MOAT_ERR_JOSE_ALG_MISSING, ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED,
+ * ::MOAT_ERR_JOSE_CRIT_MALFORMED, ::MOAT_ERR_JOSE_CRIT_UNKNOWN,
  * ::MOAT_ERR_UNSUPPORTED for b64), alg against the key's curve
  * (::MOAT_ERR_JOSE_ALG_KEY_MISMATCH), the signature length
  * (::MOAT_ERR_CRYPTO_SIG_ENCODING), r and s range
@@ -418,7 +427,7 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
  * Document rules: an object with a string "payload" and a non-empty array
  * "signatures" of at most ::MOAT_JWS_JSON_MAX_SIGNATURES objects, each with
  * string "protected" and "signature" and optionally an object "header" (which
- * must not repeat protected names nor carry "alg" or "crit"); no top-level
+ * must not repeat protected names nor carry "alg", "crit" or "b64"); no top-level
  * flattened members. Any violation, and any entry whose protected header
  * breaks the header policy (size, JSON, alg allow-list, crit, b64) or whose
  * signature is not canonical base64url of the alg's exact raw length,

@@ -165,6 +165,13 @@ moat_err moat_jwk_emit(const moat_ec_public_key *pub, char *out, size_t out_cap,
     return e;
 }
 
+/* A required member that is missing, or present with the wrong type. */
+static moat_err jwk_member_error(moat_err json_err)
+{
+    return json_err == MOAT_ERR_JSON_MISSING ? MOAT_ERR_JWK_MEMBER_MISSING
+                                             : MOAT_ERR_JWK_INVALID;
+}
+
 /* Decode one coordinate member: present, a string, exact length. */
 static moat_err get_coord(const moat_json *root, const char *name, size_t cs,
                           uint8_t *out)
@@ -173,12 +180,12 @@ static moat_err get_coord(const moat_json *root, const char *name, size_t cs,
     size_t slen = 0, n = 0;
     moat_err e = moat_json_get_string(root, name, &s, &slen);
     if (e != MOAT_OK) {
-        return MOAT_ERR_JWK_INVALID;
+        return jwk_member_error(e);
     }
     /* Exact length first: the strict decoder would also reject, but the
      * length is the precise reason. */
     if (slen != MOAT_B64URL_ENC_LEN(cs)) {
-        return MOAT_ERR_JWK_INVALID;
+        return MOAT_ERR_JWK_COORD_LENGTH;
     }
     e = moat_b64url_decode(s, slen, out, cs, &n);
     if (e != MOAT_OK) {
@@ -187,7 +194,7 @@ static moat_err get_coord(const moat_json *root, const char *name, size_t cs,
     }
     if (n != cs) {
         moat_wipe(out, cs);
-        return MOAT_ERR_JWK_INVALID;
+        return MOAT_ERR_JWK_COORD_LENGTH;
     }
     return MOAT_OK;
 }
@@ -206,14 +213,16 @@ static moat_err jwk_public_from_node(const moat_json *root, moat_ec_public_key *
     if (moat_json_type_of(root) != MOAT_JSON_OBJECT) {
         return MOAT_ERR_JWK_INVALID;
     }
-    if (moat_json_get_string(root, "kty", &s, &slen) != MOAT_OK) {
-        return MOAT_ERR_JWK_INVALID;
+    e = moat_json_get_string(root, "kty", &s, &slen);
+    if (e != MOAT_OK) {
+        return jwk_member_error(e);
     }
     if (slen != 2u || memcmp(s, "EC", 2u) != 0) {
         return MOAT_ERR_JWK_KTY;
     }
-    if (moat_json_get_string(root, "crv", &s, &slen) != MOAT_OK) {
-        return MOAT_ERR_JWK_INVALID;
+    e = moat_json_get_string(root, "crv", &s, &slen);
+    if (e != MOAT_OK) {
+        return jwk_member_error(e);
     }
     if (slen == 5u && memcmp(s, "P-256", 5u) == 0) {
         curve = MOAT_CURVE_P256;
@@ -334,7 +343,7 @@ moat_err moat_jwk_parse_private(const char *json, size_t len,
         e = moat_ec_public_from_private(priv, &derived);
     }
     if (e == MOAT_OK && !moat_jose_same_key(&claimed, &derived)) {
-        e = MOAT_ERR_JWK_INVALID;
+        e = MOAT_ERR_JWK_KEY_MISMATCH;
     }
     if (e == MOAT_OK && pub != NULL) {
         e = moat_jwk_from_public(&derived, pub);

@@ -120,25 +120,25 @@ static moat_err check_crit(const moat_json *root, const moat_json *crit,
     size_t slen, tlen, i;
 
     if (moat_json_type_of(crit) != MOAT_JSON_ARRAY || moat_json_size(crit) == 0) {
-        return MOAT_ERR_JOSE_HEADER_INVALID;
+        return MOAT_ERR_JOSE_CRIT_MALFORMED;
     }
     for (el = moat_json_child(crit); el != NULL; el = moat_json_next(el)) {
         if (moat_json_string(el, &s, &slen) != MOAT_OK || slen == 0) {
-            return MOAT_ERR_JOSE_HEADER_INVALID;
+            return MOAT_ERR_JOSE_CRIT_MALFORMED;
         }
         for (i = 0; i < sizeof(registered_params) / sizeof(registered_params[0]); i++) {
             if (name_is(s, slen, registered_params[i])) {
-                return MOAT_ERR_JOSE_HEADER_INVALID;
+                return MOAT_ERR_JOSE_CRIT_MALFORMED;
             }
         }
         for (prev = moat_json_child(crit); prev != el; prev = moat_json_next(prev)) {
             if (moat_json_string(prev, &t, &tlen) == MOAT_OK && tlen == slen &&
                 memcmp(s, t, slen) == 0) {
-                return MOAT_ERR_JOSE_HEADER_INVALID;
+                return MOAT_ERR_JOSE_CRIT_MALFORMED;
             }
         }
         if (moat_json_get(root, s) == NULL) {
-            return MOAT_ERR_JOSE_HEADER_INVALID;
+            return MOAT_ERR_JOSE_CRIT_MALFORMED;
         }
         if (!crit_understood(s, slen, opts)) {
             return MOAT_ERR_JOSE_CRIT_UNKNOWN;
@@ -195,7 +195,7 @@ moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
     /* alg: required, in the protected header, on the allow-list. */
     m = moat_json_get(root, "alg");
     if (m == NULL || moat_json_string(m, &alg, &alen) != MOAT_OK) {
-        return MOAT_ERR_JOSE_HEADER_INVALID;
+        return MOAT_ERR_JOSE_ALG_MISSING;
     }
     if (name_is(alg, alen, "ES256")) {
         h->curve = MOAT_CURVE_P256;

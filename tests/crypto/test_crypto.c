@@ -245,6 +245,102 @@ static void test_drbg(void **state)
 
 /* --------------------------------------------------------------- EC keys */
 
+/* SP 800-90A section 10.1.2 HMAC_DRBG (SHA-256), written out from the
+ * specification on top of moat_hmac (which has its own RFC 4231 KATs), as an
+ * independent reference for moat_drbg over BearSSL's br_hmac_drbg. */
+typedef struct ref_drbg {
+    uint8_t k[32];
+    uint8_t v[32];
+} ref_drbg;
+
+static void ref_update(ref_drbg *d, const uint8_t *data, size_t len)
+{
+    uint8_t buf[32 + 1 + 128];
+    for (uint8_t round = 0; round < 2; round++) {
+        if (round == 1 && len == 0) {
+            return;
+        }
+        assert_true(len <= 128);
+        memcpy(buf, d->v, 32);
+        buf[32] = round;
+        if (len > 0) {
+            memcpy(buf + 33, data, len);
+        }
+        assert_int_equal(moat_hmac(MOAT_HASH_SHA256, d->k, 32, buf, 33 + len, d->k), MOAT_OK);
+        assert_int_equal(moat_hmac(MOAT_HASH_SHA256, d->k, 32, d->v, 32, d->v), MOAT_OK);
+    }
+}
+
+static void ref_instantiate(ref_drbg *d, const uint8_t *seed, size_t n, const uint8_t *pers,
+                            size_t pn)
+{
+    uint8_t material[128];
+    memset(d->k, 0x00, 32);
+    memset(d->v, 0x01, 32);
+    memcpy(material, seed, n);
+    memcpy(material + n, pers, pn);
+    ref_update(d, material, n + pn);
+}
+
+static void ref_generate(ref_drbg *d, uint8_t *out, size_t len)
+{
+    while (len > 0) {
+        size_t take = len < 32 ? len : 32;
+        assert_int_equal(moat_hmac(MOAT_HASH_SHA256, d->k, 32, d->v, 32, d->v), MOAT_OK);
+        memcpy(out, d->v, take);
+        out += take;
+        len -= take;
+    }
+    ref_update(d, NULL, 0);
+}
+
+static void test_drbg_matches_sp800_90a(void **state)
+{
+    uint8_t seed[48], extra[32], a[100], b[100];
+    moat_drbg_ctx c;
+    ref_drbg r;
+    (void)state;
+    for (size_t i = 0; i < sizeof(seed); i++) seed[i] = (uint8_t)(0xA0u ^ i);
+    for (size_t i = 0; i < sizeof(extra); i++) extra[i] = (uint8_t)(3u * i);
+    assert_int_equal(moat_drbg_init(&c, seed, sizeof(seed), (const uint8_t *)"moat-pers", 9), MOAT_OK);
+    ref_instantiate(&r, seed, sizeof(seed), (const uint8_t *)"moat-pers", 9);
+    for (int round = 0; round < 3; round++) {
+        assert_int_equal(moat_drbg_generate(&c, a, sizeof(a)), MOAT_OK);
+        ref_generate(&r, b, sizeof(b));
+        assert_memory_equal(a, b, sizeof(a));
+    }
+    /* Reseed (SP 800-90A 10.1.2.4: Update(entropy_input || additional_input)). */
+    assert_int_equal(moat_drbg_reseed(&c, extra, sizeof(extra)), MOAT_OK);
+    ref_update(&r, extra, sizeof(extra));
+    assert_int_equal(moat_drbg_generate(&c, a, 37), MOAT_OK);
+    ref_generate(&r, b, 37);
+    assert_memory_equal(a, b, 37);
+    moat_drbg_wipe(&c);
+}
+
+/* RFC 6979 appendix A.2.5: P-256, SHA-256, message "sample": the
+ * deterministic signature is fixed by the private key and the message. */
+static void test_ecdsa_rfc6979_kat(void **state)
+{
+    moat_ec_private_key priv;
+    moat_ec_public_key pub;
+    uint8_t d[32], sig[MOAT_ECDSA_RAW_MAX];
+    size_t n = 0;
+    (void)state;
+    assert_int_equal(unhex("C9AFA9D845BA75166B5C215767B1D6934E50C3DB36E89B127B8A622B120F6721",
+                           d, sizeof d), 32);
+    assert_int_equal(moat_ec_private_from_scalar(MOAT_CURVE_P256, d, 32, &priv), MOAT_OK);
+    assert_int_equal(moat_ec_public_from_private(&priv, &pub), MOAT_OK);
+    assert_hex(pub.q + 1, 32, "60FED4BA255A9D31C961EB74C6356D68C049B8923B61FA6CE669622E60F29FB6");
+    assert_hex(pub.q + 33, 32, "7903FE1008B8BC99A41AE9E95628BC64F2F1B20C2D7E9F5177A3C294D4462299");
+    assert_int_equal(moat_ecdsa_sign(&priv, MOAT_HASH_SHA256, "sample", 6, MOAT_SIG_RAW, sig,
+                                     sizeof sig, &n), MOAT_OK);
+    assert_int_equal(n, 64);
+    assert_hex(sig, 32, "EFD48B2AACB6A8FD1140DD9CD45E81D69D2C877B56AAF991C34D0EA84EAF3716");
+    assert_hex(sig + 32, 32, "F7CB1C942D657C41D436C7A1B6E29F65F3E900DBB9AFF4064DC4AB2F843ACDA8");
+    moat_ec_private_wipe(&priv);
+}
+
 static void make_key(moat_curve curve, uint8_t start, moat_ec_private_key *priv)
 {
     test_rng r = { start, 0, 0 };
@@ -852,6 +948,8 @@ int main(void)
         cmocka_unit_test(test_hkdf_rfc5869),
         cmocka_unit_test(test_hkdf_too_long),
         cmocka_unit_test(test_drbg),
+        cmocka_unit_test(test_drbg_matches_sp800_90a),
+        cmocka_unit_test(test_ecdsa_rfc6979_kat),
         cmocka_unit_test(test_keygen_fails_closed),
         cmocka_unit_test(test_scalar_range),
         cmocka_unit_test(test_sign_verify),

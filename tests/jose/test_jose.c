@@ -237,10 +237,10 @@ static void test_jwk_point_not_on_curve(void **state)
 static void test_jwk_missing_members(void **state)
 {
     (void)state;
-    expect_jwk("{\"crv\":\"P-256\"," A3_X "," A3_Y "}", MOAT_ERR_JWK_INVALID);
-    expect_jwk("{\"kty\":\"EC\"," A3_X "," A3_Y "}", MOAT_ERR_JWK_INVALID);
-    expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_Y "}", MOAT_ERR_JWK_INVALID);
-    expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "}", MOAT_ERR_JWK_INVALID);
+    expect_jwk("{\"crv\":\"P-256\"," A3_X "," A3_Y "}", MOAT_ERR_JWK_MEMBER_MISSING);
+    expect_jwk("{\"kty\":\"EC\"," A3_X "," A3_Y "}", MOAT_ERR_JWK_MEMBER_MISSING);
+    expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_Y "}", MOAT_ERR_JWK_MEMBER_MISSING);
+    expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\"," A3_X "}", MOAT_ERR_JWK_MEMBER_MISSING);
     expect_jwk("[1]", MOAT_ERR_JWK_INVALID);
     expect_jwk("{\"kty\":7,\"crv\":\"P-256\"," A3_X "," A3_Y "}", MOAT_ERR_JWK_INVALID);
 }
@@ -250,10 +250,10 @@ static void test_jwk_coordinate_wrong_length(void **state)
     (void)state;
     expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-256\","
                "\"x\":\"f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVE\"," A3_Y "}",
-               MOAT_ERR_JWK_INVALID);
+               MOAT_ERR_JWK_COORD_LENGTH);
     /* a P-256 point labelled P-384 */
     expect_jwk("{\"kty\":\"EC\",\"crv\":\"P-384\"," A3_X "," A3_Y "}",
-               MOAT_ERR_JWK_INVALID);
+               MOAT_ERR_JWK_COORD_LENGTH);
 }
 
 static void test_jwk_private_member_d(void **state)
@@ -322,7 +322,7 @@ static void test_jwk_private_mismatch(void **state)
              emitted);
     memset(&priv, 0xAA, sizeof(priv));
     assert_int_equal(moat_jwk_parse_private(text, strlen(text), &priv, &pub),
-                     MOAT_ERR_JWK_INVALID);
+                     MOAT_ERR_JWK_KEY_MISMATCH);
     assert_true(all_byte(&priv, sizeof(priv), 0));
     assert_true(all_byte(&pub, sizeof(pub), 0));
 }
@@ -517,20 +517,20 @@ static void test_compact_crit_malformed(void **state)
 {
     (void)state;
     expect_hdr("{\"alg\":\"ES256\",\"crit\":[]}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_CRIT_MALFORMED);
     expect_hdr("{\"alg\":\"ES256\",\"crit\":\"x\",\"x\":1}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_CRIT_MALFORMED);
     expect_hdr("{\"alg\":\"ES256\",\"crit\":[1]}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_CRIT_MALFORMED);
     /* names a registered parameter */
     expect_hdr("{\"alg\":\"ES256\",\"crit\":[\"alg\"]}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_CRIT_MALFORMED);
     /* names a parameter absent from the header */
     expect_hdr("{\"alg\":\"ES256\",\"crit\":[\"x-moat\"]}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_CRIT_MALFORMED);
     /* duplicate names */
     expect_hdr("{\"alg\":\"ES256\",\"crit\":[\"b64\",\"b64\"],\"b64\":true}", &signers[0],
-               &signers[0].pub, MOAT_ERR_JOSE_HEADER_INVALID);
+               &signers[0].pub, MOAT_ERR_JOSE_CRIT_MALFORMED);
 }
 
 static void test_compact_b64_false(void **state)
@@ -544,8 +544,8 @@ static void test_compact_header_invalid(void **state)
 {
     (void)state;
     expect_hdr("{\"typ\":\"JWT\"}", &signers[0], &signers[0].pub,
-               MOAT_ERR_JOSE_HEADER_INVALID);
-    expect_hdr("{\"alg\":256}", &signers[0], &signers[0].pub, MOAT_ERR_JOSE_HEADER_INVALID);
+               MOAT_ERR_JOSE_ALG_MISSING);
+    expect_hdr("{\"alg\":256}", &signers[0], &signers[0].pub, MOAT_ERR_JOSE_ALG_MISSING);
     expect_hdr("[\"ES256\"]", &signers[0], &signers[0].pub, MOAT_ERR_JOSE_HEADER_INVALID);
     expect_hdr("{\"alg\":\"ES256\",\"kid\":5}", &signers[0], &signers[0].pub,
                MOAT_ERR_JOSE_HEADER_INVALID);

@@ -107,11 +107,11 @@ def test_jwk_errors(p256):
     del bad["y"]
     with pytest.raises(moat.MoatError) as e:
         moat.PublicKey.from_jwk(json.dumps(bad))
-    assert_moat_error(e, "MOAT_ERR_JWK_INVALID")
+    assert_moat_error(e, "MOAT_ERR_JWK_MEMBER_MISSING")
     bad = dict(obj, x=obj["x"] + "=")  # wrong length is checked first
     with pytest.raises(moat.MoatError) as e:
         moat.PublicKey.from_jwk(json.dumps(bad))
-    assert_moat_error(e, "MOAT_ERR_JWK_INVALID")
+    assert_moat_error(e, "MOAT_ERR_JWK_COORD_LENGTH")
     bad = dict(obj, x=obj["x"][:-1] + "=")
     with pytest.raises(moat.MoatError) as e:
         moat.PublicKey.from_jwk(json.dumps(bad))
