@@ -485,12 +485,12 @@ static moat_err run_validator(const char *text, size_t len, const moat_json_limi
 
     memset(v, 0, sizeof *v);
     resolve_limits(limits, &max_input, &v->max_depth, &v->max_members, &v->max_string);
+    if (text == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
     /* Size first: a huge input fails before a single byte is scanned. */
     if (len > max_input) {
         return MOAT_ERR_JSON_TOO_LARGE;
-    }
-    if (text == NULL) {
-        return MOAT_ERR_INVALID_ARGUMENT;
     }
     v->s = (const unsigned char *)text;
     v->len = len;
@@ -568,12 +568,19 @@ static void json_arena_free(void *p)
 
 void moat_json_init(void)
 {
+    cJSON_Hooks hooks;
+    hooks.malloc_fn = json_arena_malloc;
+    hooks.free_fn = json_arena_free;
+    cJSON_InitHooks(&hooks);
+    json_hooks_installed = true;
+}
+
+/* First use installs the hooks; later parses trust them, and detect (after
+ * the fact, failing closed) that another component replaced them. */
+static void json_hooks_ensure(void)
+{
     if (!json_hooks_installed) {
-        cJSON_Hooks hooks;
-        hooks.malloc_fn = json_arena_malloc;
-        hooks.free_fn = json_arena_free;
-        cJSON_InitHooks(&hooks);
-        json_hooks_installed = true;
+        moat_json_init();
     }
 }
 
@@ -684,12 +691,20 @@ moat_err moat_json_parse(const char *text, size_t len, const moat_json_limits *l
     a.left = arena_size - skew;
     a.exhausted = false;
 
-    moat_json_init();
+    json_hooks_ensure();
     saved = json_active_arena;
     json_active_arena = &a;
     tree = cJSON_ParseWithLengthOpts(text, len, &end, 0);
     json_active_arena = saved;
 
+    if (tree != NULL && ((uintptr_t)tree < a.lo || (uintptr_t)tree >= a.hi)) {
+        /* Another component called cJSON_InitHooks() after moat: the tree
+         * came from its allocator, not the caller's arena. Release it with
+         * that allocator and fail closed (moat_json_init() reinstalls). */
+        cJSON_Delete(tree);
+        e = MOAT_ERR_INTERNAL;
+        goto fail;
+    }
     if (tree == NULL) {
         e = a.exhausted ? MOAT_ERR_JSON_ARENA : MOAT_ERR_INTERNAL;
         goto fail;

@@ -158,7 +158,7 @@ moat_err moat_aead_seal(moat_aead_alg alg, const uint8_t *key, size_t key_len,
             moat_wipe(ct, len);
         }
         if (tag != NULL) {
-            moat_wipe(tag, tag_len <= MOAT_AEAD_TAG_SIZE ? tag_len : 0u);
+            moat_wipe(tag, tag_len); /* the caller declared tag_len bytes */
         }
         return err;
     }

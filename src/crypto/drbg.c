@@ -101,10 +101,10 @@ moat_err moat_drbg_generate(void *ctx, uint8_t *out, size_t len)
 {
     drbg_impl *d = (drbg_impl *)ctx;
 
-    if (ctx == NULL || (out == NULL && len != 0u)) {
+    if (out == NULL && len != 0u) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    if (d->magic != DRBG_MAGIC) {
+    if (ctx == NULL || d->magic != DRBG_MAGIC) {
         moat_wipe(out, len);
         return MOAT_ERR_INVALID_ARGUMENT;
     }

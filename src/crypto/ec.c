@@ -393,12 +393,109 @@ moat_err moat_ec_public_to_spki(const moat_ec_public_key *pub, uint8_t *out,
 
 /* ------------------------------------------------------- private DER */
 
+/* Strict DER walk of an RFC 5915 ECPrivateKey; when it carries the optional
+ * publicKey [1], return its point in *pub_bits (else NULL). */
+static moat_err sec1_structure(const uint8_t *der, size_t len,
+                               const uint8_t **pub_bits, size_t *pub_len)
+{
+    moat_der_reader top, seq, ctx;
+    const uint8_t *v;
+    size_t vlen;
+    uint8_t tag = 0;
+    moat_err err;
+
+    *pub_bits = NULL;
+    *pub_len = 0u;
+    moat_der_reader_init(&top, der, len);
+    err = moat_der_enter(&top, MOAT_DER_TAG_SEQUENCE, &seq);
+    if (err == MOAT_OK) {
+        err = moat_der_finish(&top);
+    }
+    if (err == MOAT_OK) { /* version 1 */
+        err = moat_der_expect(&seq, MOAT_DER_TAG_INTEGER, &v, &vlen);
+        if (err == MOAT_OK && (vlen != 1u || v[0] != 1u)) {
+            err = MOAT_ERR_CRYPTO_KEY_ENCODING;
+        }
+    }
+    if (err == MOAT_OK) { /* privateKey */
+        err = moat_der_expect(&seq, MOAT_DER_TAG_OCTET_STRING, &v, &vlen);
+    }
+    if (err == MOAT_OK && moat_der_peek_tag(&seq, &tag) == MOAT_OK &&
+        tag == MOAT_DER_TAG_CTX_CONS(0)) { /* parameters */
+        err = moat_der_read_tlv(&seq, &tag, &v, &vlen);
+    }
+    if (err == MOAT_OK && moat_der_peek_tag(&seq, &tag) == MOAT_OK &&
+        tag == MOAT_DER_TAG_CTX_CONS(1)) { /* publicKey */
+        err = moat_der_enter(&seq, MOAT_DER_TAG_CTX_CONS(1), &ctx);
+        if (err == MOAT_OK) {
+            err = moat_der_read_bit_string_octets(&ctx, pub_bits, pub_len);
+        }
+        if (err == MOAT_OK) {
+            err = moat_der_finish(&ctx);
+        }
+    }
+    if (err == MOAT_OK) {
+        err = moat_der_finish(&seq);
+    }
+    return err == MOAT_OK ? MOAT_OK : MOAT_ERR_CRYPTO_KEY_ENCODING;
+}
+
+/* Strict DER walk of a key file, SEC1 or PKCS#8 (RFC 5958 OneAsymmetricKey:
+ * the ECPrivateKey sits in the privateKey OCTET STRING; a v2 publicKey [1]
+ * may follow the optional attributes [0]). BearSSL's decoder, which extracts
+ * the scalar, accepts some non-DER encodings and ignores the embedded public
+ * key: this pass rejects the former and returns the latter for checking. */
+static moat_err private_der_structure(const uint8_t *der, size_t len,
+                                      const uint8_t **pub_bits, size_t *pub_len)
+{
+    moat_der_reader top, seq;
+    const uint8_t *v, *inner;
+    size_t vlen, inner_len;
+    uint8_t tag = 0;
+    moat_err err;
+
+    moat_der_reader_init(&top, der, len);
+    err = moat_der_enter(&top, MOAT_DER_TAG_SEQUENCE, &seq);
+    if (err == MOAT_OK) {
+        err = moat_der_expect(&seq, MOAT_DER_TAG_INTEGER, &v, &vlen);
+    }
+    if (err != MOAT_OK) {
+        return MOAT_ERR_CRYPTO_KEY_ENCODING;
+    }
+    if (vlen == 1u && v[0] == 1u) {
+        return sec1_structure(der, len, pub_bits, pub_len);
+    }
+    if (vlen != 1u || v[0] > 1u) { /* PKCS#8 v1 (0) or v2 (1 is SEC1 above) */
+        return MOAT_ERR_CRYPTO_KEY_ENCODING;
+    }
+    err = moat_der_expect(&seq, MOAT_DER_TAG_SEQUENCE, &v, &vlen); /* algorithm */
+    if (err == MOAT_OK) {
+        err = moat_der_expect(&seq, MOAT_DER_TAG_OCTET_STRING, &inner, &inner_len);
+    }
+    if (err == MOAT_OK && moat_der_peek_tag(&seq, &tag) == MOAT_OK &&
+        tag == MOAT_DER_TAG_CTX_CONS(0)) { /* attributes */
+        err = moat_der_read_tlv(&seq, &tag, &v, &vlen);
+    }
+    if (err == MOAT_OK) {
+        err = moat_der_finish(&seq);
+    }
+    if (err == MOAT_OK) {
+        err = moat_der_finish(&top);
+    }
+    if (err != MOAT_OK) {
+        return MOAT_ERR_CRYPTO_KEY_ENCODING;
+    }
+    return sec1_structure(inner, inner_len, pub_bits, pub_len);
+}
+
 moat_err moat_ec_private_from_der(const uint8_t *der, size_t len,
                                   moat_ec_private_key *priv)
 {
     br_skey_decoder_context dc;
     const br_ec_private_key *sk;
     uint8_t d[MOAT_EC_PRIV_MAX];
+    const uint8_t *pub_bits = NULL;
+    size_t pub_len = 0u;
     moat_curve curve;
     size_t cs;
     moat_err err;
@@ -409,6 +506,10 @@ moat_err moat_ec_private_from_der(const uint8_t *der, size_t len,
     moat_ec_private_wipe(priv);
     if (der == NULL || len == 0u) {
         return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    err = private_der_structure(der, len, &pub_bits, &pub_len);
+    if (err != MOAT_OK) {
+        return err;
     }
     br_skey_decoder_init(&dc);
     br_skey_decoder_push(&dc, der, len);
@@ -438,6 +539,18 @@ moat_err moat_ec_private_from_der(const uint8_t *der, size_t len,
     moat_wipe(&dc, sizeof(dc));
     err = moat_ec_private_from_scalar(curve, d, cs, priv);
     moat_wipe(d, sizeof(d));
+    if (err == MOAT_OK && pub_bits != NULL) {
+        /* The embedded public key must be the one d gives. */
+        moat_ec_public_key derived;
+        err = moat_ec_public_from_private(priv, &derived);
+        if (err == MOAT_OK &&
+            (pub_len != derived.q_len || memcmp(pub_bits, derived.q, pub_len) != 0)) {
+            err = MOAT_ERR_CRYPTO_KEY_ENCODING;
+        }
+        if (err != MOAT_OK) {
+            moat_ec_private_wipe(priv);
+        }
+    }
     return err;
 }
 

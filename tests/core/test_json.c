@@ -660,6 +660,26 @@ static void test_json_heap_fallback_for_other_users(void **state)
 }
 #endif
 
+/* Another cJSON user replacing the hooks must not make moat parse on the
+ * heap: the parse fails closed, and moat_json_init() restores the arena. */
+static void test_json_foreign_hooks_fail_closed(void **state)
+{
+    static unsigned char arena[4096];
+    const moat_json *root = (const moat_json *)arena;
+    (void)state;
+    assert_int_equal(moat_json_parse("{\"a\":1}", 7, NULL, arena, sizeof arena, &root), MOAT_OK);
+    cJSON_InitHooks(NULL); /* back to malloc/free, as another library might do */
+    assert_int_equal(moat_json_parse("{\"a\":1}", 7, NULL, arena, sizeof arena, &root),
+                     MOAT_ERR_INTERNAL);
+    assert_null(root);
+    for (size_t i = 0; i < sizeof arena; i++) {
+        assert_int_equal(arena[i], 0);
+    }
+    moat_json_init();
+    assert_int_equal(moat_json_parse("{\"a\":1}", 7, NULL, arena, sizeof arena, &root), MOAT_OK);
+    assert_non_null(moat_json_get(root, "a"));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -689,6 +709,7 @@ int main(void)
         cmocka_unit_test(test_json_writer_escaping_round_trip),
 #ifdef MOAT_JSON_HEAP_FALLBACK
         cmocka_unit_test(test_json_heap_fallback_for_other_users),
+        cmocka_unit_test(test_json_foreign_hooks_fail_closed),
 #endif
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);

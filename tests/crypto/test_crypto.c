@@ -656,6 +656,49 @@ static void test_spki_and_der_keys(void **state)
     }
 }
 
+/* Key files: strict DER, and an embedded publicKey must match d. */
+static void test_private_der_strict(void **state)
+{
+    moat_ec_private_key priv, back;
+    moat_ec_public_key pub;
+    uint8_t der[MOAT_EC_PRIV_DER_MAX + 4], bad[MOAT_EC_PRIV_DER_MAX + 4];
+    size_t n = 0;
+    (void)state;
+    make_key(MOAT_CURVE_P256, 0x31, &priv);
+    assert_int_equal(moat_ec_public_from_private(&priv, &pub), MOAT_OK);
+    for (int fmt = MOAT_KEY_SEC1; fmt <= MOAT_KEY_PKCS8; fmt++) {
+        assert_int_equal(moat_ec_private_to_der(&priv, (moat_key_format)fmt, der, sizeof der, &n),
+                         MOAT_OK);
+        assert_int_equal(moat_ec_private_from_der(der, n, &back), MOAT_OK);
+        assert_memory_equal(back.d, priv.d, 32);
+        /* the last 64 bytes are the embedded point's X||Y: change one */
+        memcpy(bad, der, n);
+        bad[n - 1] ^= 0x01;
+        memset(&back, 0xAA, sizeof back);
+        assert_int_equal(moat_ec_private_from_der(bad, n, &back), MOAT_ERR_CRYPTO_KEY_ENCODING);
+        assert_filled(&back, sizeof back, 0);
+        /* non-minimal outer length: 30 LL -> 30 81 LL, or 30 81 LL -> 30 82 00 LL */
+        bad[0] = 0x30;
+        if (der[1] < 0x80) {
+            bad[1] = 0x81;
+            bad[2] = der[1];
+            memcpy(bad + 3, der + 2, n - 2);
+        } else {
+            assert_int_equal(der[1], 0x81);
+            bad[1] = 0x82;
+            bad[2] = 0x00;
+            memcpy(bad + 3, der + 2, n - 2);
+        }
+        assert_int_equal(moat_ec_private_from_der(bad, n + 1, &back), MOAT_ERR_CRYPTO_KEY_ENCODING);
+        assert_filled(&back, sizeof back, 0);
+        /* trailing byte */
+        memcpy(bad, der, n);
+        bad[n] = 0;
+        assert_int_equal(moat_ec_private_from_der(bad, n + 1, &back), MOAT_ERR_CRYPTO_KEY_ENCODING);
+    }
+    moat_ec_private_wipe(&priv);
+}
+
 static void test_spki_negative(void **state)
 {
     uint8_t der[200];
@@ -957,6 +1000,7 @@ int main(void)
         cmocka_unit_test(test_points),
         cmocka_unit_test(test_spki_and_der_keys),
         cmocka_unit_test(test_spki_negative),
+        cmocka_unit_test(test_private_der_strict),
         cmocka_unit_test(test_ecdh),
         cmocka_unit_test(test_x25519),
         cmocka_unit_test(test_aead),
