@@ -127,6 +127,7 @@ extern "C" {
     X(MOAT_ERR_X509_BAD_SERIAL, 506, "X.509: serial number negative, zero or longer than 20 octets") \
     X(MOAT_ERR_X509_TOO_MANY, 507, "X.509: more entries than the MOAT_X509_MAX_* bound") \
     X(MOAT_ERR_X509_BAD_NAME, 508, "X.509: Name malformed")                       \
+    X(MOAT_ERR_X509_BAD_OID, 509, "X.509: OBJECT IDENTIFIER malformed (non-minimal arc, truncated, bad text)") \
     X(MOAT_ERR_PEM_FORMAT, 510, "PEM: no well-formed BEGIN/END block")            \
     X(MOAT_ERR_PEM_LABEL, 511, "PEM: label not the expected one, or BEGIN/END labels differ") \
     X(MOAT_ERR_PEM_BASE64, 512, "PEM: invalid base64 body")                       \
@@ -147,7 +148,9 @@ extern "C" {
     X(MOAT_ERR_X509_PIN_MISMATCH, 532, "X.509: no certificate of the path matches a pinned key") \
     X(MOAT_ERR_X509_KEY_MISMATCH, 533, "X.509: certificate key is not the device key") \
     X(MOAT_ERR_X509_NO_TIME, 534, "X.509: no trusted time and the policy requires it") \
-    X(MOAT_ERR_X509_SELF_SIGNED_LEAF, 535, "X.509: self-signed leaf is not a trust anchor")
+    X(MOAT_ERR_X509_SELF_SIGNED_LEAF, 535, "X.509: self-signed leaf is not a trust anchor") \
+    X(MOAT_ERR_X509_SEARCH_LIMIT, 545, "X.509: path building exceeded its work bound (MOAT_X509_MAX_SIG_CHECKS / MAX_BUILD_STEPS)") \
+    X(MOAT_ERR_X509_LEAF_IS_CA, 546, "X.509: the leaf is a CA certificate and the caller forbids it")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {
@@ -161,6 +164,7 @@ typedef enum moat_err {
  * @brief A static, human-readable message for an error code.
  * @param err any value; unknown values give "unknown error".
  * @return a NUL-terminated static string; never NULL.
+ * No heap; reentrant.
  */
 const char *moat_strerror(moat_err err);
 
@@ -168,6 +172,7 @@ const char *moat_strerror(moat_err err);
  * @brief The symbolic name of an error code ("MOAT_ERR_B64_PADDING").
  * @param err any value; unknown values give "MOAT_ERR_UNKNOWN".
  * @return a NUL-terminated static string; never NULL.
+ * No heap; reentrant.
  */
 const char *moat_strerror_name(moat_err err);
 

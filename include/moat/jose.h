@@ -36,12 +36,17 @@
  * ::MOAT_ERR_BUFFER_TOO_SMALL @p out_len receives the size needed INCLUDING
  * the NUL, with @p out wiped.
  *
- * Memory: no heap. Stack use: JWK parse about 5 KiB, compact verify about
- * 6 KiB (header buffer + JSON arena), signing about 1.5 KiB. The JSON
- * serialization functions take a caller workspace (MOAT_JWS_JSON_WORK_SIZE).
+ * Memory: no heap. Whole-call stack peaks (moat and BearSSL, x86-64, gcc 12
+ * -Os, docs/bench.md): JWK parse about 5 KiB, compact verify about 9 KiB
+ * (header buffer + JSON arena on the stack), compact signing with an
+ * in-memory signer about 6.5 KiB (the signature is also verified before
+ * release). The JSON serialization functions and moat_jwt_check_time() take
+ * a caller workspace (MOAT_JWS_JSON_WORK_SIZE(), MOAT_JWT_WORK_SIZE())
+ * instead of stack for the document.
  *
- * Thread safety: every function is reentrant; signing calls the signer's
- * callback, whose own thread safety applies.
+ * Thread safety: every function is reentrant and keeps no global state;
+ * signing calls the signer's callback, whose own thread safety applies.
+ * Concurrent calls must not share an output buffer or workspace.
  */
 #ifndef MOAT_JOSE_H
 #define MOAT_JOSE_H
@@ -111,12 +116,19 @@ extern "C" {
      MOAT_JWS_HEADER_WORK_SIZE + 64u)
 
 /**
- * @brief MOAT_JWS_COMPACT_SIZE() as a function (for the bindings); saturates
- *        at SIZE_MAX.
+ * @brief MOAT_JWS_COMPACT_SIZE() as a function (for the bindings).
+ * @param payload_len the payload length in bytes
+ * @return the bound, NUL included; SIZE_MAX when it would overflow (such a
+ *         payload is refused by the signing functions). Cannot fail; no
+ *         heap; reentrant.
  */
 size_t moat_jws_compact_size(size_t payload_len);
-/** @brief MOAT_JWS_JSON_WORK_SIZE() as a function (for the bindings); @p doc_len
- *        is clamped to ::MOAT_JWS_JSON_MAX_INPUT (larger documents are refused). */
+/**
+ * @brief MOAT_JWS_JSON_WORK_SIZE() as a function (for the bindings).
+ * @param doc_len document length; clamped to ::MOAT_JWS_JSON_MAX_INPUT
+ *        (larger documents are refused)
+ * @return the workspace size in bytes. Cannot fail; no heap; reentrant.
+ */
 size_t moat_jws_json_work_size(size_t doc_len);
 
 /** @brief Largest allowed clock skew for JWT time checks (seconds). */
@@ -128,8 +140,12 @@ size_t moat_jws_json_work_size(size_t doc_len);
 /** @brief Workspace for moat_jwt_check_time() on @p len bytes of claims. */
 #define MOAT_JWT_WORK_SIZE(len) MOAT_JSON_ARENA_SIZE((size_t)(len), MOAT_JWT_MAX_VALUES)
 
-/** @brief MOAT_JWT_WORK_SIZE() as a function (for the bindings); @p len is
- *        clamped to ::MOAT_JWT_MAX_INPUT (larger claims sets are refused). */
+/**
+ * @brief MOAT_JWT_WORK_SIZE() as a function (for the bindings).
+ * @param len claims set length; clamped to ::MOAT_JWT_MAX_INPUT (larger
+ *        claims sets are refused)
+ * @return the workspace size in bytes. Cannot fail; no heap; reentrant.
+ */
 size_t moat_jwt_work_size(size_t len);
 
 /* ================================================================== JWK */
@@ -155,15 +171,29 @@ typedef struct moat_jwk {
  *        order and no whitespace).
  * @param pub a valid public key
  * @param[out] kid receives ::MOAT_JWK_THUMBPRINT_LEN characters and a NUL
- * @return ::MOAT_OK, ::MOAT_ERR_INVALID_ARGUMENT (NULL, unknown curve or a
- *         q_len inconsistent with the curve). On failure @p kid is wiped.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p pub or @p kid NULL, unknown curve, or
+ *   @p pub->q not 0x04 || X || Y of the curve's length);
+ *   ::MOAT_ERR_INTERNAL (encoding produced an unexpected length: not
+ *   expected). On failure @p kid is wiped.
+ *
+ * Memory: no heap; about 0.6 KiB of stack. Thread safety: reentrant.
  */
 moat_err moat_jwk_thumbprint(const moat_ec_public_key *pub,
                              char kid[MOAT_JWK_KID_SIZE]);
 
 /**
  * @brief Build a ::moat_jwk from a public key (kid = thumbprint).
- * @return as moat_jwk_thumbprint(); @p jwk is wiped on failure.
+ * @param pub a valid public key (copied; its form is checked, not the curve
+ *        equation)
+ * @param[out] jwk the result
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p jwk NULL, and the cases of
+ *   moat_jwk_thumbprint());
+ *   ::MOAT_ERR_INTERNAL (as moat_jwk_thumbprint()).
+ *   @p jwk is wiped on failure.
+ *
+ * Memory: no heap; about 0.6 KiB of stack. Thread safety: reentrant.
  */
 moat_err moat_jwk_from_public(const moat_ec_public_key *pub, moat_jwk *jwk);
 
@@ -181,16 +211,28 @@ moat_err moat_jwk_from_public(const moat_ec_public_key *pub, moat_jwk *jwk);
  * @param len its length
  * @param[out] jwk the key; kid = its thumbprint. Wiped on failure.
  * @return ::MOAT_OK;
- *   ::MOAT_ERR_JWK_PRIVATE_MEMBER ("d" present);
- *   ::MOAT_ERR_JWK_KTY (kty other than "EC", crv other than P-256/P-384);
- *   ::MOAT_ERR_JWK_MEMBER_MISSING (kty, crv, x or y absent);
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p json or @p jwk NULL);
+ *   MOAT_ERR_JSON_* from the bounded parser: ::MOAT_ERR_JSON_TOO_LARGE
+ *   (beyond ::MOAT_JWK_MAX_INPUT), ::MOAT_ERR_JSON_DEPTH (deeper than 4),
+ *   ::MOAT_ERR_JSON_TOO_MANY_MEMBERS (more than ::MOAT_JWK_MAX_VALUES
+ *   values), ::MOAT_ERR_JSON_SYNTAX, ::MOAT_ERR_JSON_UTF8,
+ *   ::MOAT_ERR_JSON_SURROGATE, ::MOAT_ERR_JSON_NUL_CHAR,
+ *   ::MOAT_ERR_JSON_NUMBER, ::MOAT_ERR_JSON_TRAILING,
+ *   ::MOAT_ERR_JSON_DUPLICATE_KEY (::MOAT_ERR_JSON_ARENA and
+ *   ::MOAT_ERR_INTERNAL are not expected: the arena is sized for the bounds);
  *   ::MOAT_ERR_JWK_INVALID (not an object, or kty/crv/x/y/kid/alg not a string);
- *   ::MOAT_ERR_JWK_COORD_LENGTH (x or y not exactly the coordinate size);
+ *   ::MOAT_ERR_JWK_PRIVATE_MEMBER ("d" present);
+ *   ::MOAT_ERR_JWK_MEMBER_MISSING (kty, crv, x or y absent);
+ *   ::MOAT_ERR_JWK_KTY (kty other than "EC", crv other than P-256/P-384);
  *   ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH ("alg" not the curve's);
- *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE; MOAT_ERR_B64_* from the
- *   coordinates; MOAT_ERR_JSON_* from the parser (::MOAT_ERR_JSON_TOO_LARGE
- *   beyond ::MOAT_JWK_MAX_INPUT); ::MOAT_ERR_INVALID_ARGUMENT.
- * Memory: about 5 KiB of stack.
+ *   ::MOAT_ERR_JWK_COORD_LENGTH (x or y not exactly the coordinate size);
+ *   ::MOAT_ERR_B64_PADDING, ::MOAT_ERR_B64_CHAR,
+ *   ::MOAT_ERR_B64_TRAILING_BITS (a coordinate not canonical base64url);
+ *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE;
+ *   ::MOAT_ERR_INTERNAL (thumbprint, not expected).
+ *
+ * Memory: no heap; about 5 KiB of stack (the JSON arena, wiped).
+ * Thread safety: reentrant.
  */
 moat_err moat_jwk_parse(const char *json, size_t len, moat_jwk *jwk);
 
@@ -201,12 +243,24 @@ moat_err moat_jwk_parse(const char *json, size_t len, moat_jwk *jwk);
  * @param len its length
  * @param[out] priv the private key (secret: wipe with moat_ec_private_wipe())
  * @param[out] pub its public key, kid = thumbprint; may be NULL
- * @return as moat_jwk_parse() (without ::MOAT_ERR_JWK_PRIVATE_MEMBER);
- *   ::MOAT_ERR_JWK_MEMBER_MISSING if "d" is missing,
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p json or @p priv NULL);
+ *   the errors of moat_jwk_parse() except ::MOAT_ERR_JWK_PRIVATE_MEMBER
+ *   (MOAT_ERR_JSON_*, ::MOAT_ERR_JWK_INVALID, ::MOAT_ERR_JWK_MEMBER_MISSING,
+ *   ::MOAT_ERR_JWK_KTY, ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH,
+ *   ::MOAT_ERR_JWK_COORD_LENGTH, MOAT_ERR_B64_*,
+ *   ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE), and for "d":
+ *   ::MOAT_ERR_JWK_MEMBER_MISSING if it is missing,
+ *   ::MOAT_ERR_JWK_INVALID if it is not a string,
  *   ::MOAT_ERR_JWK_COORD_LENGTH if it has the wrong length,
+ *   MOAT_ERR_B64_* if it is not canonical base64url,
+ *   ::MOAT_ERR_CRYPTO_BAD_KEY if d is 0 or >= n;
  *   ::MOAT_ERR_JWK_KEY_MISMATCH if x/y do not match d;
- *   ::MOAT_ERR_CRYPTO_BAD_KEY if d is 0 or >= n.
+ *   ::MOAT_ERR_INTERNAL (public key derivation or thumbprint, not expected).
  *   Every output and every temporary is wiped on failure.
+ *
+ * Memory: no heap; about 5 KiB of stack plus a scalar multiplication
+ * (about 3 KiB). Thread safety: reentrant.
  */
 moat_err moat_jwk_parse_private(const char *json, size_t len,
                                 moat_ec_private_key *priv, moat_jwk *pub);
@@ -218,15 +272,29 @@ moat_err moat_jwk_parse_private(const char *json, size_t len,
  * @param out buffer, ::MOAT_JWK_EMIT_MAX bytes are always enough
  * @param out_cap its capacity
  * @param[out] out_len characters written (without the NUL), or the size
- *        needed (with the NUL) on ::MOAT_ERR_BUFFER_TOO_SMALL.
- * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INVALID_ARGUMENT.
+ *        needed (with the NUL) on ::MOAT_ERR_BUFFER_TOO_SMALL; 0 on other
+ *        failures.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p out_len NULL, @p out NULL with
+ *   @p out_cap != 0, or @p pub NULL / unknown curve / malformed point);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (@p out may be NULL with @p out_cap 0 to
+ *   query the size);
+ *   ::MOAT_ERR_INTERNAL (thumbprint, not expected).
+ *   @p out is wiped on failure (once @p out_len is known to be usable).
+ *
+ * Memory: no heap; about 0.8 KiB of stack. Thread safety: reentrant.
  */
 moat_err moat_jwk_emit(const moat_ec_public_key *pub, char *out, size_t out_cap,
                        size_t *out_len);
 
 /* ============================================================ JWS sign */
 
-/** @brief The JWS alg a curve signs with ("ES256", "ES384"), or NULL. */
+/**
+ * @brief The JWS alg a curve signs with.
+ * @param curve any value
+ * @return "ES256" (P-256), "ES384" (P-384), or NULL for any other value.
+ *         A static string. Cannot fail; no heap; reentrant.
+ */
 const char *moat_jws_alg_for_curve(moat_curve curve);
 
 /** @brief Optional protected-header members for signing. */
@@ -257,9 +325,23 @@ typedef struct moat_jws_sign_opts {
  * @param out_cap its capacity
  * @param[out] out_len length without the NUL, or the size needed with the
  *        NUL on ::MOAT_ERR_BUFFER_TOO_SMALL (then nothing is signed)
- * @return ::MOAT_OK, ::MOAT_ERR_BUFFER_TOO_SMALL, ::MOAT_ERR_INVALID_ARGUMENT
- *         (NULL, kid too long or not UTF-8), ::MOAT_ERR_UNSUPPORTED (curve),
- *         or the signer's error. @p out is wiped on failure.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p out_len, @p signer or @p signer->sign
+ *   NULL; @p out NULL with @p out_cap != 0; @p payload NULL with
+ *   @p payload_len != 0; @p signer->pub not on @p signer->curve or
+ *   malformed; @p kid longer than ::MOAT_JWS_KID_MAX or not UTF-8);
+ *   ::MOAT_ERR_UNSUPPORTED (@p signer->curve not P-256/P-384);
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p payload_len so large the size would
+ *   overflow);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (checked before signing);
+ *   the errors of moat_signer_sign_digest(): the signer's own error, or
+ *   ::MOAT_ERR_INTERNAL when its signature does not verify;
+ *   ::MOAT_ERR_INTERNAL (length inconsistency, not expected).
+ *   @p out is wiped on failure (once @p out_len is known to be usable).
+ *
+ * Memory: no heap; about 6.5 KiB of stack peak with an in-memory signer
+ * (docs/bench.md). Thread safety: reentrant; the signer's callback is
+ * called on the calling thread.
  */
 moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
                                const uint8_t *payload, size_t payload_len,
@@ -274,8 +356,13 @@ moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
  * @param out receives the NUL-terminated JWS
  * @param out_cap its capacity
  * @param[out] out_len as for moat_jws_sign_compact()
- * @return as moat_jws_sign_compact(); ::MOAT_ERR_INVALID_ARGUMENT also for a
+ * @return as moat_jws_sign_compact() (::MOAT_OK, ::MOAT_ERR_INVALID_ARGUMENT,
+ *         ::MOAT_ERR_UNSUPPORTED, ::MOAT_ERR_INPUT_TOO_LARGE,
+ *         ::MOAT_ERR_BUFFER_TOO_SMALL, the signer's error,
+ *         ::MOAT_ERR_INTERNAL); ::MOAT_ERR_INVALID_ARGUMENT also for a
  *         typ/cty longer than ::MOAT_JWS_TYP_MAX or not UTF-8.
+ *
+ * Memory and thread safety: as moat_jws_sign_compact().
  */
 moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
                                   const moat_jws_sign_opts *opts,
@@ -315,9 +402,9 @@ typedef struct moat_jws_verify_opts {
  * policy (see the file comment: ::MOAT_ERR_JOSE_HEADER_INVALID,
  * ::MOAT_ERR_JOSE_ALG_MISSING, ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED,
  * ::MOAT_ERR_JOSE_CRIT_MALFORMED, ::MOAT_ERR_JOSE_CRIT_UNKNOWN,
- * ::MOAT_ERR_UNSUPPORTED for b64), alg against the key's curve
- * (::MOAT_ERR_JOSE_ALG_KEY_MISMATCH), the signature length
- * (::MOAT_ERR_CRYPTO_SIG_ENCODING), r and s range
+ * ::MOAT_ERR_UNSUPPORTED for b64), the signature length for the header's
+ * alg (::MOAT_ERR_CRYPTO_SIG_ENCODING), alg against the key's curve
+ * (::MOAT_ERR_JOSE_ALG_KEY_MISMATCH), r and s range
  * (::MOAT_ERR_CRYPTO_SIG_RANGE), the signature itself
  * (::MOAT_ERR_CRYPTO_SIG_INVALID); then decodes the payload. A "kid" header
  * member, if any, is not used (the caller chose the key).
@@ -330,8 +417,32 @@ typedef struct moat_jws_verify_opts {
  * @param[out] payload_len payload length; the size needed on
  *        ::MOAT_ERR_BUFFER_TOO_SMALL (reported only after a successful
  *        verification); 0 on other failures.
- * @return ::MOAT_OK or the first failed check's code; MOAT_ERR_B64_* for a
- *         non-canonical segment. On failure @p payload_out is wiped.
+ * @return ::MOAT_OK or the first failed check's code:
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p payload_len, @p jws or @p key NULL, or
+ *   @p payload_out NULL with @p payload_cap != 0);
+ *   ::MOAT_ERR_JOSE_FORMAT; ::MOAT_ERR_JOSE_HEADER_TOO_LARGE;
+ *   MOAT_ERR_B64_* (::MOAT_ERR_B64_PADDING, ::MOAT_ERR_B64_CHAR,
+ *   ::MOAT_ERR_B64_LENGTH, ::MOAT_ERR_B64_TRAILING_BITS) for a
+ *   non-canonical header or signature segment, and for the payload segment
+ *   (found only after the signature verified);
+ *   MOAT_ERR_JSON_* from parsing the decoded header (::MOAT_ERR_JSON_SYNTAX,
+ *   ::MOAT_ERR_JSON_DEPTH beyond 8, ::MOAT_ERR_JSON_TOO_MANY_MEMBERS beyond
+ *   ::MOAT_JWS_HEADER_MAX_VALUES, ::MOAT_ERR_JSON_UTF8,
+ *   ::MOAT_ERR_JSON_SURROGATE, ::MOAT_ERR_JSON_NUL_CHAR,
+ *   ::MOAT_ERR_JSON_NUMBER, ::MOAT_ERR_JSON_TRAILING,
+ *   ::MOAT_ERR_JSON_DUPLICATE_KEY);
+ *   ::MOAT_ERR_JOSE_HEADER_INVALID (not an object; b64 not a boolean; kid,
+ *   typ or cty not a string); ::MOAT_ERR_JOSE_ALG_MISSING;
+ *   ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED; ::MOAT_ERR_JOSE_CRIT_MALFORMED;
+ *   ::MOAT_ERR_JOSE_CRIT_UNKNOWN; ::MOAT_ERR_UNSUPPORTED ("b64": false);
+ *   ::MOAT_ERR_CRYPTO_SIG_ENCODING; ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH;
+ *   ::MOAT_ERR_CRYPTO_POINT_ENCODING (@p key malformed);
+ *   ::MOAT_ERR_CRYPTO_SIG_RANGE; ::MOAT_ERR_CRYPTO_SIG_INVALID;
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (after a successful verification).
+ *   On failure @p payload_out is wiped.
+ *
+ * Memory: no heap; about 9 KiB of stack peak (docs/bench.md); the header
+ * work area is wiped. Thread safety: reentrant.
  */
 moat_err moat_jws_verify_compact(const char *jws, size_t jws_len,
                                  const moat_ec_public_key *key,
@@ -353,6 +464,19 @@ moat_err moat_jws_verify_compact(const char *jws, size_t jws_len,
  * @param payload_out receives the payload
  * @param payload_cap its capacity
  * @param[out] payload_len as for moat_jws_verify_compact()
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p payload_len, @p jws or @p keys NULL,
+ *   @p nkeys 0, or @p payload_out NULL with @p payload_cap != 0);
+ *   ::MOAT_ERR_JOSE_KID_UNKNOWN (no string "kid", or no key carries it);
+ *   ::MOAT_ERR_JOSE_HEADER_INVALID ("kid" not a string, and the other
+ *   header cases);
+ *   ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH, ::MOAT_ERR_CRYPTO_POINT_ENCODING,
+ *   ::MOAT_ERR_CRYPTO_SIG_RANGE or ::MOAT_ERR_CRYPTO_SIG_INVALID: the
+ *   failure for the last key carrying the kid;
+ *   every other code of moat_jws_verify_compact(), for the same reasons.
+ *   On failure @p payload_out is wiped.
+ *
+ * Memory and thread safety: as moat_jws_verify_compact().
  */
 moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
                                         const moat_jwk *keys, size_t nkeys,
@@ -372,8 +496,16 @@ moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
  * @param payload_cap its capacity
  * @param[out] payload_len as for moat_jws_verify_compact()
  * @return as moat_jws_verify_compact() / moat_jws_verify_compact_keyset();
- *         ::MOAT_ERR_INVALID_ARGUMENT if both or neither key forms are given
- *         or @p opts is inconsistent.
+ *   ::MOAT_ERR_INVALID_ARGUMENT also if both or neither key forms are
+ *   given, @p keys is given with @p nkeys 0, or @p opts is inconsistent
+ *   (crit_count above ::MOAT_JWS_CRIT_MAX, crit_count > 0 with a NULL
+ *   crit_understood, header_out NULL with header_cap != 0);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL also when the token verified but
+ *   opts->header_out is too small (*opts->header_len = size needed, NUL
+ *   included; *payload_len = 0).
+ *   On failure @p payload_out and opts->header_out are wiped.
+ *
+ * Memory and thread safety: as moat_jws_verify_compact().
  */
 moat_err moat_jws_verify_compact_ex(const char *jws, size_t jws_len,
                                     const moat_ec_public_key *key,
@@ -409,11 +541,33 @@ moat_err moat_jws_verify_compact_ex(const char *jws, size_t jws_len,
  * @param out_cap its capacity
  * @param[out] out_len its length without the NUL; on
  *        ::MOAT_ERR_BUFFER_TOO_SMALL the size needed (with the NUL).
- * @return ::MOAT_OK; ::MOAT_ERR_INPUT_TOO_LARGE (already
- *         ::MOAT_JWS_JSON_MAX_SIGNATURES entries, or an input or resulting
- *         document larger than ::MOAT_JWS_JSON_MAX_INPUT); ::MOAT_ERR_JOSE_FORMAT (not a general
- *         serialization); ::MOAT_ERR_OUT_OF_MEMORY (workspace too small);
- *         ::MOAT_ERR_BUFFER_TOO_SMALL; MOAT_ERR_JSON_*; the signer's error.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p out_len, @p signer or @p signer->sign
+ *   NULL; @p out NULL with @p out_cap != 0; @p payload given with
+ *   @p in_doc; @p payload NULL with @p payload_len != 0; a malformed
+ *   signer public key; @p kid longer than ::MOAT_JWS_KID_MAX or not UTF-8);
+ *   ::MOAT_ERR_UNSUPPORTED (@p signer->curve not P-256/P-384; @p in_doc
+ *   has top-level members other than payload/signatures, or an entry with
+ *   members other than protected/signature);
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p payload_len or @p in_len above
+ *   ::MOAT_JWS_JSON_MAX_INPUT, already ::MOAT_JWS_JSON_MAX_SIGNATURES
+ *   entries, or a resulting document larger than ::MOAT_JWS_JSON_MAX_INPUT);
+ *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or too small, with @p in_doc);
+ *   MOAT_ERR_JSON_* from parsing @p in_doc (as moat_json_parse(), depth
+ *   bound 8, ::MOAT_JWS_JSON_MAX_VALUES values);
+ *   ::MOAT_ERR_JOSE_FORMAT (not a general serialization: not an object,
+ *   flattened members, no string payload, no non-empty signatures array,
+ *   an entry without string protected/signature);
+ *   MOAT_ERR_B64_* (a copied payload, protected or signature field that is
+ *   not canonical base64url; checked after the size);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (checked before signing);
+ *   the errors of moat_signer_sign_digest() (the signer's own error;
+ *   ::MOAT_ERR_INTERNAL for a signature that does not verify);
+ *   ::MOAT_ERR_INTERNAL (length inconsistency, not expected).
+ *   @p out is wiped on failure (once @p out_len is known to be usable).
+ *
+ * Memory: no heap; the parsed document lives in @p work; about 7 KiB of
+ * stack peak with an in-memory signer. Thread safety: reentrant.
  */
 moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
                             const uint8_t *payload, size_t payload_len,
@@ -457,13 +611,36 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
  *        on ::MOAT_ERR_BUFFER_TOO_SMALL
  * @param[out] valid_signers number of distinct valid keys found (also set on
  *        ::MOAT_ERR_JOSE_THRESHOLD; 0 on other failures); may be NULL.
- * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (threshold 0, above
- *         nkeys or above ::MOAT_JWS_JSON_MAX_SIGNATURES, NULL);
- *         ::MOAT_ERR_JOSE_THRESHOLD; ::MOAT_ERR_JOSE_FORMAT;
- *         ::MOAT_ERR_INPUT_TOO_LARGE (too many entries);
- *         ::MOAT_ERR_OUT_OF_MEMORY (workspace); header-policy codes as
- *         moat_jws_verify_compact(); MOAT_ERR_B64_*; MOAT_ERR_JSON_*;
- *         ::MOAT_ERR_BUFFER_TOO_SMALL.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p payload_len, @p doc or @p keys NULL;
+ *   @p payload_out NULL with @p payload_cap != 0; @p threshold 0, above
+ *   @p nkeys or above ::MOAT_JWS_JSON_MAX_SIGNATURES; @p opts crit list
+ *   inconsistent as for moat_jws_verify_compact_ex());
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p doc_len above ::MOAT_JWS_JSON_MAX_INPUT,
+ *   or more than ::MOAT_JWS_JSON_MAX_SIGNATURES entries);
+ *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or smaller than
+ *   MOAT_JWS_JSON_WORK_SIZE(doc_len));
+ *   MOAT_ERR_JSON_* from parsing the document (as moat_json_parse(), depth
+ *   bound 8, ::MOAT_JWS_JSON_MAX_VALUES values) or an entry's protected
+ *   header (as moat_jws_verify_compact());
+ *   ::MOAT_ERR_JOSE_FORMAT (document or entry shape, empty protected or
+ *   signature, an unprotected "header" that is not an object);
+ *   header-policy codes as moat_jws_verify_compact()
+ *   (::MOAT_ERR_JOSE_HEADER_TOO_LARGE, ::MOAT_ERR_JOSE_HEADER_INVALID also
+ *   for an unprotected header repeating a protected name or carrying
+ *   alg/crit/b64, ::MOAT_ERR_JOSE_ALG_MISSING,
+ *   ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED, ::MOAT_ERR_JOSE_CRIT_MALFORMED,
+ *   ::MOAT_ERR_JOSE_CRIT_UNKNOWN, ::MOAT_ERR_UNSUPPORTED for b64 false);
+ *   ::MOAT_ERR_CRYPTO_SIG_ENCODING (a signature of the wrong length);
+ *   MOAT_ERR_B64_* (a non-canonical protected or signature field, or the
+ *   payload once the threshold is met);
+ *   ::MOAT_ERR_JOSE_THRESHOLD (fewer than @p threshold distinct keys);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (threshold met, payload does not fit).
+ *   Verification failures of single entries (wrong curve, r/s out of
+ *   range, invalid signature) are never returned: they are not counted.
+ *
+ * Memory: no heap; the document tree and header work area live in @p work;
+ * about 4 KiB of stack peak. Thread safety: reentrant.
  */
 moat_err moat_jws_json_verify(const char *doc, size_t doc_len,
                               const moat_jwk *keys, size_t nkeys,
@@ -499,7 +676,18 @@ moat_err moat_jws_json_verify(const char *doc, size_t doc_len,
  * @param now current time, seconds since the epoch (trusted time)
  * @param skew allowed clock skew, at most ::MOAT_JWT_MAX_SKEW
  *        (else ::MOAT_ERR_INVALID_ARGUMENT)
- * @param flags MOAT_JWT_REQUIRE_* bits
+ * @param flags MOAT_JWT_REQUIRE_* bits (other bits:
+ *        ::MOAT_ERR_INVALID_ARGUMENT)
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p skew above ::MOAT_JWT_MAX_SKEW, or
+ *   unknown @p flags bits);
+ *   ::MOAT_ERR_JWT_CLAIM (@p claims NULL or not an object; a time claim
+ *   not an exact integer in [0, 2^53-1]; a required claim missing);
+ *   ::MOAT_ERR_JWT_EXPIRED; ::MOAT_ERR_JWT_NOT_YET_VALID;
+ *   ::MOAT_ERR_JWT_IAT_FUTURE (conditions above).
+ *
+ * Memory: no heap; a few dozen bytes of stack. Thread safety: reentrant
+ * (read-only on the tree).
  */
 moat_err moat_jwt_check_time_json(const moat_json *claims, int64_t now,
                                   uint32_t skew, uint32_t flags);
@@ -516,8 +704,21 @@ moat_err moat_jwt_check_time_json(const moat_json *claims, int64_t now,
  * @param work JSON arena of at least MOAT_JWT_WORK_SIZE(len) bytes; wiped on
  *        return.
  * @param work_size its size
- * @return as moat_jwt_check_time_json(); MOAT_ERR_JSON_* for malformed
- *         JSON; ::MOAT_ERR_OUT_OF_MEMORY if @p work_size is too small.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p payload NULL, @p work NULL with
+ *   @p work_size != 0, and the cases of moat_jwt_check_time_json());
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p len above ::MOAT_JWT_MAX_INPUT);
+ *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or @p work_size below
+ *   MOAT_JWT_WORK_SIZE(len));
+ *   MOAT_ERR_JSON_* for malformed JSON (as moat_json_parse(): depth bound
+ *   ::MOAT_JSON_DEFAULT_MAX_DEPTH, at most ::MOAT_JWT_MAX_VALUES values,
+ *   duplicate names refused);
+ *   ::MOAT_ERR_JWT_CLAIM, ::MOAT_ERR_JWT_EXPIRED,
+ *   ::MOAT_ERR_JWT_NOT_YET_VALID, ::MOAT_ERR_JWT_IAT_FUTURE as
+ *   moat_jwt_check_time_json().
+ *
+ * Memory: no heap; the tree lives in @p work; about 1 KiB of stack.
+ * Thread safety: reentrant.
  */
 moat_err moat_jwt_check_time(const uint8_t *payload, size_t len, int64_t now,
                              uint32_t skew, uint32_t flags, void *work,

@@ -17,7 +17,11 @@
 extern "C" {
 #endif
 
-/** @brief The library's version string ("MAJOR.MINOR.PATCH"); never NULL. */
+/**
+ * @brief The library's version.
+ * @return the static string ::MOAT_VERSION_STRING ("MAJOR.MINOR.PATCH");
+ *         never NULL. No heap; reentrant.
+ */
 const char *moat_version(void);
 
 #ifdef __cplusplus

@@ -1,6 +1,5 @@
-#include "moat/version.h"
-
-const char *moat_version(void);
+/* moat_version(): the version string from the generated moat/version.h. */
+#include "moat/moat.h"
 
 const char *moat_version(void)
 {
