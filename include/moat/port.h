@@ -9,7 +9,11 @@
  *
  * A new chip is ported by filling this table in one folder under ports/ and
  * proving it with the port conformance suite (tests/port/); see
- * docs/porting.md for the full guide and the fault model.
+ * docs/porting.md for the full guide and the fault model. The fault port
+ * cuts power only between calls: it proves the caller-visible contract at
+ * call granularity, not the atomicity of one operation inside a port,
+ * which each port must prove itself (the POSIX port with crash points and
+ * kill tests; hardware ports with real power interruption).
  *
  * Common rules, which every function of every port must follow:
  * - Returns ::MOAT_OK or a precise ::moat_err; never anything else.
@@ -17,7 +21,17 @@
  *   documented size, and lengths are set to 0 (except
  *   ::MOAT_ERR_BUFFER_TOO_SMALL, which reports the size needed).
  * - Change nothing on failure: a persistent operation that fails (other than
- *   by a power cut) leaves the stored state exactly as it was.
+ *   by a power cut, or with ::MOAT_ERR_PORT_IO, below) leaves the stored
+ *   state exactly as it was.
+ * - ::MOAT_ERR_PORT_IO from a persistent operation (counter_advance,
+ *   record_write, record_erase, key_generate, slot_write, slot_erase) means
+ *   the outcome is unknown, as after a power cut: the storage failed at a
+ *   point where the change may already have happened and cannot be undone
+ *   (e.g. the POSIX port's directory fsync() failing after the rename).
+ *   The caller may assume only what a power cut allows: each atomic item
+ *   holds its old or its new value, intact, and may keep either across a
+ *   later power loss; it must re-read (or retry the same write) before
+ *   relying on either.
  * - Durable before return: when a persistent operation returns ::MOAT_OK its
  *   effect survives a power loss that happens afterwards.
  * - Identifiers are small integers, each kind in its own namespace
@@ -39,6 +53,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "moat/error.h"
 #include "moat/core.h"
@@ -120,6 +135,8 @@ typedef struct moat_port_ops {
     /**
      * Read monotonic counter @p id. A counter never advanced reads 0.
      * On failure `*value` = 0 (::MOAT_ERR_PORT_CORRUPT, ::MOAT_ERR_PORT_IO).
+     * Storage of a counter that has gone missing or fails its check is
+     * ::MOAT_ERR_PORT_CORRUPT, never 0 (a counter must not go back).
      */
     moat_err (*counter_read)(void *ctx, uint32_t id, uint64_t *value);
 
@@ -186,8 +203,9 @@ typedef struct moat_port_ops {
 
     /**
      * Erase the whole slot (every byte reads erased_value). NOT atomic: a
-     * power loss may leave some erase blocks erased and others not.
-     * Durable before return.
+     * power loss may leave some erase blocks erased and others not (the
+     * fault port cannot produce that state: there is no partial-erase call,
+     * so its torn erase leaves the slot untouched). Durable before return.
      */
     moat_err (*slot_erase)(void *ctx, uint32_t slot);
 
@@ -210,10 +228,14 @@ typedef struct moat_port_ops {
     /**
      * ECDSA-sign the digest @p hash (@p hash_len must equal
      * moat_hash_size(@p hash_alg), else ::MOAT_ERR_INVALID_ARGUMENT) with
-     * @p key_id, writing raw r||s (2 * moat_curve_size(key curve) bytes, at
-     * most ::MOAT_ECDSA_RAW_MAX) to @p sig_raw. ::MOAT_ERR_PORT_NOT_FOUND if
-     * the key does not exist (nothing written). On other failures @p sig_raw
-     * is wiped over the signature size.
+     * @p key_id, writing raw r||s (2 * moat_curve_size(key curve) bytes) to
+     * @p sig_raw, which must have room for ::MOAT_ECDSA_RAW_MAX bytes (bytes
+     * past the signature are left untouched on success).
+     * ::MOAT_ERR_PORT_NOT_FOUND if the key does not exist;
+     * ::MOAT_ERR_PORT_CORRUPT if its storage fails its check. On EVERY
+     * failure (@p sig_raw NULL aside) @p sig_raw is wiped over
+     * ::MOAT_ECDSA_RAW_MAX bytes: the curve of a key that cannot be loaded
+     * is unknown.
      */
     moat_err (*key_sign)(void *ctx, uint32_t key_id, moat_hash_alg hash_alg,
                          const uint8_t *hash, size_t hash_len, uint8_t *sig_raw);
@@ -232,7 +254,15 @@ typedef struct moat_port {
  * faulty port cannot leak partial output. moat services call these.
  */
 
-/** @brief True if @p port is non-NULL with a table of ABI ::MOAT_PORT_ABI_VERSION (helper of the wrappers). */
+/**
+ * @brief True if @p port is non-NULL with a table of ABI
+ *        ::MOAT_PORT_ABI_VERSION (helper of the wrappers).
+ * @param port the port, or NULL
+ * @return true when @p port and its table are non-NULL and the ABI
+ *         version matches; false otherwise. Never fails.
+ *
+ * Memory: no stack beyond the call. Thread safety: reentrant (reads only).
+ */
 static inline bool moat_port_ok_(const moat_port *port)
 {
     return port != NULL && port->ops != NULL &&
@@ -242,8 +272,12 @@ static inline bool moat_port_ok_(const moat_port *port)
 /**
  * @brief Check that @p port is usable: non-NULL, ABI version
  *        ::MOAT_PORT_ABI_VERSION, with an entropy function.
- * @return ::MOAT_OK, ::MOAT_ERR_INVALID_ARGUMENT (NULL) or
- *         ::MOAT_ERR_UNSUPPORTED (other ABI version, no entropy).
+ * @param port the port to check
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p port or its table NULL);
+ *   ::MOAT_ERR_UNSUPPORTED (another ABI version, or no entropy function).
+ *
+ * Memory: no heap, no port call. Thread safety: reentrant (reads only).
  */
 static inline moat_err moat_port_check(const moat_port *port)
 {
@@ -259,6 +293,19 @@ static inline moat_err moat_port_check(const moat_port *port)
 /**
  * @brief Entropy through @p port; a missing source or bad port gives
  *        ::MOAT_ERR_PORT_ENTROPY. On failure @p out is wiped over @p len.
+ * @param port the port
+ * @param[out] out receives @p len random bytes (may be NULL when @p len
+ *        is 0)
+ * @param len number of bytes, 0 included
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p out NULL with @p len != 0);
+ *   ::MOAT_ERR_PORT_ENTROPY (the source failed, or @p port NULL, of another
+ *   ABI or without entropy);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off);
+ *   any other code the port's entropy returns (none in a conforming port).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
  */
 static inline moat_err moat_port_entropy(const moat_port *port, uint8_t *out, size_t len)
 {
@@ -278,6 +325,14 @@ static inline moat_err moat_port_entropy(const moat_port *port, uint8_t *out, si
 /**
  * @brief ::moat_rng_fn adapter: @p ctx is a `const moat_port *` (passed as
  *        `void *`). Same contract as moat_port_entropy().
+ * @param ctx the port (`const moat_port *`)
+ * @param[out] out receives @p len random bytes; wiped on failure
+ * @param len number of bytes
+ * @return as moat_port_entropy() (a NULL @p ctx gives
+ *         ::MOAT_ERR_PORT_ENTROPY).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
  */
 static inline moat_err moat_port_rng(void *ctx, uint8_t *out, size_t len)
 {
@@ -287,6 +342,16 @@ static inline moat_err moat_port_rng(void *ctx, uint8_t *out, size_t len)
 /**
  * @brief Trusted time; absent function or bad port gives
  *        ::MOAT_ERR_PORT_NO_TIME. `*unix_seconds` is 0 on failure.
+ * @param port the port
+ * @param[out] unix_seconds seconds since 1970-01-01 UTC; 0 on failure
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p unix_seconds NULL, or the port rejects
+ *   its context);
+ *   ::MOAT_ERR_PORT_NO_TIME (no trusted time, no time_now, or a bad port);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
  */
 static inline moat_err moat_port_time(const moat_port *port, int64_t *unix_seconds)
 {
@@ -306,6 +371,20 @@ static inline moat_err moat_port_time(const moat_port *port, int64_t *unix_secon
 /**
  * @brief The UDS (@p len must be ::MOAT_PORT_UDS_SIZE); absent function or
  *        bad port gives ::MOAT_ERR_PORT_NO_SECRET. @p uds wiped on failure.
+ * @param port the port
+ * @param[out] uds receives the Unique Device Secret (a secret: the caller
+ *        wipes it after use)
+ * @param len must equal ::MOAT_PORT_UDS_SIZE
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p uds NULL or @p len wrong);
+ *   ::MOAT_ERR_PORT_NO_SECRET (the UDS is never exposed, no device_secret,
+ *   or a bad port);
+ *   ::MOAT_ERR_PORT_CORRUPT (the stored UDS is missing or damaged);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
  */
 static inline moat_err moat_port_device_secret(const moat_port *port, uint8_t *uds, size_t len)
 {
@@ -325,6 +404,22 @@ static inline moat_err moat_port_device_secret(const moat_port *port, uint8_t *u
 /**
  * @brief Firmware measurement; absent function or bad port gives
  *        ::MOAT_ERR_UNSUPPORTED. Output convention of core.h.
+ * @param port the port
+ * @param alg the digest algorithm
+ * @param[out] digest receives the digest; wiped over @p cap on failure
+ * @param cap its capacity
+ * @param[out] len the digest size; on ::MOAT_ERR_BUFFER_TOO_SMALL the size
+ *        needed; 0 on other failures
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p digest or @p len NULL);
+ *   ::MOAT_ERR_UNSUPPORTED (@p alg unknown to the port, no
+ *   measure_firmware, or a bad port);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (@p cap below moat_hash_size(@p alg));
+ *   ::MOAT_ERR_PORT_IO (image unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's (the POSIX port
+ * hashes in 4 KiB chunks). Thread safety: as the port.
  */
 static inline moat_err moat_port_measure_firmware(const moat_port *port, moat_hash_alg alg,
                                                   uint8_t *digest, size_t cap, size_t *len)
@@ -346,7 +441,23 @@ static inline moat_err moat_port_measure_firmware(const moat_port *port, moat_ha
     return rc;
 }
 
-/** @brief Counter read; absent function gives ::MOAT_ERR_UNSUPPORTED; `*value` 0 on failure. */
+/**
+ * @brief Counter read (see ::moat_port_ops::counter_read); absent function
+ *        or bad port gives ::MOAT_ERR_UNSUPPORTED; `*value` 0 on failure.
+ * @param port the port
+ * @param id counter, 0 .. ::MOAT_PORT_COUNTER_COUNT-1
+ * @param[out] value the counter (0 if never advanced); 0 on failure
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p value NULL, or @p id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no counter_read, or a bad port);
+ *   ::MOAT_ERR_PORT_CORRUPT (the counter's storage is missing or fails its
+ *   check);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_counter_read(const moat_port *port, uint32_t id, uint64_t *value)
 {
     moat_err rc = MOAT_ERR_UNSUPPORTED;
@@ -362,7 +473,27 @@ static inline moat_err moat_port_counter_read(const moat_port *port, uint32_t id
     return rc;
 }
 
-/** @brief Counter advance (see ::moat_port_ops::counter_advance); absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Counter advance (see ::moat_port_ops::counter_advance); absent
+ *        function or bad port gives ::MOAT_ERR_UNSUPPORTED. Atomic and
+ *        durable before return.
+ * @param port the port
+ * @param id counter, 0 .. ::MOAT_PORT_COUNTER_COUNT-1
+ * @param new_value the new value, not below the current one (equal: no-op)
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no counter_advance, or a bad port);
+ *   ::MOAT_ERR_PORT_COUNTER_DECREASE (@p new_value below the current
+ *   value; unchanged);
+ *   ::MOAT_ERR_PORT_COUNTER_OVERFLOW (above the port's maximum; unchanged);
+ *   ::MOAT_ERR_PORT_CORRUPT (the current value cannot be read back);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: see the rule in the file comment);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this write).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_counter_advance(const moat_port *port, uint32_t id, uint64_t new_value)
 {
     if (!moat_port_ok_(port) || port->ops->counter_advance == NULL) {
@@ -371,7 +502,29 @@ static inline moat_err moat_port_counter_advance(const moat_port *port, uint32_t
     return port->ops->counter_advance(port->ctx, id, new_value);
 }
 
-/** @brief Record read (see ::moat_port_ops::record_read); absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Record read (see ::moat_port_ops::record_read); absent function or
+ *        bad port gives ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param id record, 0 .. ::MOAT_PORT_RECORD_COUNT-1
+ * @param[out] buf receives the record (may be NULL when @p cap is 0);
+ *        wiped over @p cap on failure
+ * @param cap its capacity (::MOAT_PORT_RECORD_MAX always suffices)
+ * @param[out] len the record's length; on ::MOAT_ERR_BUFFER_TOO_SMALL the
+ *        size needed; 0 on other failures
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p len NULL, @p buf NULL with @p cap != 0,
+ *   or @p id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no record_read, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (never written, or erased);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (@p cap below the record's length);
+ *   ::MOAT_ERR_PORT_CORRUPT (the stored copy fails its integrity check);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_record_read(const moat_port *port, uint32_t id, uint8_t *buf,
                                              size_t cap, size_t *len)
 {
@@ -394,7 +547,27 @@ static inline moat_err moat_port_record_read(const moat_port *port, uint32_t id,
     return rc;
 }
 
-/** @brief Record write (see ::moat_port_ops::record_write); absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Record write (see ::moat_port_ops::record_write); absent function
+ *        or bad port gives ::MOAT_ERR_UNSUPPORTED. Atomic (old or new
+ *        content after a power loss) and durable before return.
+ * @param port the port
+ * @param id record, 0 .. ::MOAT_PORT_RECORD_COUNT-1
+ * @param data the new content (may be NULL when @p len is 0)
+ * @param len its length, 0 .. ::MOAT_PORT_RECORD_MAX
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p id out of range, or @p data NULL with
+ *   @p len != 0);
+ *   ::MOAT_ERR_UNSUPPORTED (no record_write, or a bad port);
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p len above ::MOAT_PORT_RECORD_MAX;
+ *   nothing changed);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: see the rule in the file comment);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this write).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_record_write(const moat_port *port, uint32_t id,
                                               const uint8_t *data, size_t len)
 {
@@ -404,7 +577,22 @@ static inline moat_err moat_port_record_write(const moat_port *port, uint32_t id
     return port->ops->record_write(port->ctx, id, data, len);
 }
 
-/** @brief Record erase (see ::moat_port_ops::record_erase); absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Record erase (see ::moat_port_ops::record_erase); absent function
+ *        or bad port gives ::MOAT_ERR_UNSUPPORTED. Erasing an absent record
+ *        succeeds. Atomic and durable before return.
+ * @param port the port
+ * @param id record, 0 .. ::MOAT_PORT_RECORD_COUNT-1
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no record_erase, or a bad port);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: see the rule in the file comment);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this write).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_record_erase(const moat_port *port, uint32_t id)
 {
     if (!moat_port_ok_(port) || port->ops->record_erase == NULL) {
@@ -413,7 +601,21 @@ static inline moat_err moat_port_record_erase(const moat_port *port, uint32_t id
     return port->ops->record_erase(port->ctx, id);
 }
 
-/** @brief Slot geometry; absent function gives ::MOAT_ERR_PORT_NOT_FOUND (no slots). */
+/**
+ * @brief Slot geometry (see ::moat_port_ops::slot_info); absent function or
+ *        bad port gives ::MOAT_ERR_PORT_NOT_FOUND (no slots).
+ * @param port the port
+ * @param slot slot, 0 .. ::MOAT_PORT_SLOT_COUNT-1
+ * @param[out] info the geometry; wiped on failure
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p info NULL, or @p slot out of range);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such slot on this device, no slot_info,
+ *   or a bad port);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_slot_info_get(const moat_port *port, uint32_t slot,
                                                moat_port_slot_info *info)
 {
@@ -430,7 +632,27 @@ static inline moat_err moat_port_slot_info_get(const moat_port *port, uint32_t s
     return rc;
 }
 
-/** @brief Slot read; absent gives ::MOAT_ERR_UNSUPPORTED; @p buf wiped on failure. */
+/**
+ * @brief Slot read (see ::moat_port_ops::slot_read); absent function or bad
+ *        port gives ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param slot slot, 0 .. ::MOAT_PORT_SLOT_COUNT-1
+ * @param off offset in the slot
+ * @param[out] buf receives @p len bytes (may be NULL when @p len is 0);
+ *        wiped over @p len on failure
+ * @param len number of bytes
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p buf NULL with @p len != 0, or @p slot
+ *   out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no slot_read, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such slot on this device);
+ *   ::MOAT_ERR_PORT_RANGE (@p off + @p len beyond the slot, or overflowing);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_slot_read(const moat_port *port, uint32_t slot, size_t off,
                                            uint8_t *buf, size_t len)
 {
@@ -447,7 +669,28 @@ static inline moat_err moat_port_slot_read(const moat_port *port, uint32_t slot,
     return rc;
 }
 
-/** @brief Slot write; absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Slot write (see ::moat_port_ops::slot_write: NOT atomic; the range
+ *        must be erased first); absent function or bad port gives
+ *        ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param slot slot, 0 .. ::MOAT_PORT_SLOT_COUNT-1
+ * @param off offset in the slot, a multiple of write_align
+ * @param data the bytes to program (may be NULL when @p len is 0)
+ * @param len their number, a multiple of write_align
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p data NULL with @p len != 0, @p slot out
+ *   of range, or @p off / @p len not multiples of write_align);
+ *   ::MOAT_ERR_UNSUPPORTED (no slot_write, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such slot on this device);
+ *   ::MOAT_ERR_PORT_RANGE (@p off + @p len beyond the slot, or overflowing);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: any prefix may be written);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this write).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_slot_write(const moat_port *port, uint32_t slot, size_t off,
                                             const uint8_t *data, size_t len)
 {
@@ -457,7 +700,22 @@ static inline moat_err moat_port_slot_write(const moat_port *port, uint32_t slot
     return port->ops->slot_write(port->ctx, slot, off, data, len);
 }
 
-/** @brief Slot erase; absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Slot erase (see ::moat_port_ops::slot_erase: NOT atomic); absent
+ *        function or bad port gives ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param slot slot, 0 .. ::MOAT_PORT_SLOT_COUNT-1
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p slot out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no slot_erase, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such slot on this device);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: some blocks may be erased);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this erase).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_slot_erase(const moat_port *port, uint32_t slot)
 {
     if (!moat_port_ok_(port) || port->ops->slot_erase == NULL) {
@@ -466,7 +724,27 @@ static inline moat_err moat_port_slot_erase(const moat_port *port, uint32_t slot
     return port->ops->slot_erase(port->ctx, slot);
 }
 
-/** @brief Key generation; absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Key generation (see ::moat_port_ops::key_generate: replaces any
+ *        previous key atomically); absent function or bad port gives
+ *        ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param key_id device key, 0 .. ::MOAT_PORT_KEY_COUNT-1
+ * @param curve the curve of the new key
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p key_id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (a curve the port cannot hold, no key_generate,
+ *   or a bad port);
+ *   ::MOAT_ERR_PORT_ENTROPY (the entropy source failed; nothing changed);
+ *   ::MOAT_ERR_PORT_IO (outcome unknown: old or new key);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power lost during or before
+ *   this write);
+ *   a port may also pass on the crypto error of key encoding
+ *   (::MOAT_ERR_INTERNAL; not expected).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_key_generate(const moat_port *port, uint32_t key_id,
                                               moat_curve curve)
 {
@@ -476,7 +754,25 @@ static inline moat_err moat_port_key_generate(const moat_port *port, uint32_t ke
     return port->ops->key_generate(port->ctx, key_id, curve);
 }
 
-/** @brief Public key of a device key; absent gives ::MOAT_ERR_UNSUPPORTED; @p pub wiped on failure. */
+/**
+ * @brief Public key of a device key (see ::moat_port_ops::key_public);
+ *        absent function or bad port gives ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param key_id device key, 0 .. ::MOAT_PORT_KEY_COUNT-1
+ * @param[out] pub the public key; wiped on failure
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p pub NULL, or @p key_id out of range);
+ *   ::MOAT_ERR_UNSUPPORTED (no key_public, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no key was generated);
+ *   ::MOAT_ERR_PORT_CORRUPT (the key's storage fails its check);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off);
+ *   a port may also pass on the crypto error of deriving the public key
+ *   (::MOAT_ERR_INTERNAL; not expected).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_key_public(const moat_port *port, uint32_t key_id,
                                             moat_ec_public_key *pub)
 {
@@ -493,15 +789,46 @@ static inline moat_err moat_port_key_public(const moat_port *port, uint32_t key_
     return rc;
 }
 
-/** @brief Sign with a device key; absent gives ::MOAT_ERR_UNSUPPORTED. */
+/**
+ * @brief Sign with a device key (see ::moat_port_ops::key_sign: @p sig_raw
+ *        has room for ::MOAT_ECDSA_RAW_MAX bytes, wiped over them on any
+ *        failure); absent function or bad port gives ::MOAT_ERR_UNSUPPORTED.
+ * @param port the port
+ * @param key_id device key, 0 .. ::MOAT_PORT_KEY_COUNT-1
+ * @param hash_alg the digest's algorithm
+ * @param hash the digest
+ * @param hash_len its length, moat_hash_size(@p hash_alg)
+ * @param[out] sig_raw raw r||s, 2 * moat_curve_size(key curve) bytes; room
+ *        for ::MOAT_ECDSA_RAW_MAX required
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p sig_raw or @p hash NULL, @p key_id out
+ *   of range, or @p hash_len not moat_hash_size(@p hash_alg));
+ *   ::MOAT_ERR_UNSUPPORTED (no key_sign, or a bad port);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such key);
+ *   ::MOAT_ERR_PORT_CORRUPT (the key's storage fails its check);
+ *   ::MOAT_ERR_PORT_IO (storage unreadable);
+ *   ::MOAT_ERR_PORT_POWER_CUT (the fault port: power is off);
+ *   a port may also pass on the error of its signing backend (e.g.
+ *   ::MOAT_ERR_INTERNAL; not expected).
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety:
+ * as the port (calls on one port instance are serialized by the caller).
+ */
 static inline moat_err moat_port_key_sign(const moat_port *port, uint32_t key_id,
                                           moat_hash_alg hash_alg, const uint8_t *hash,
                                           size_t hash_len, uint8_t *sig_raw)
 {
-    if (!moat_port_ok_(port) || port->ops->key_sign == NULL) {
-        return MOAT_ERR_UNSUPPORTED;
+    moat_err rc = MOAT_ERR_UNSUPPORTED;
+    if (sig_raw == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
     }
-    return port->ops->key_sign(port->ctx, key_id, hash_alg, hash, hash_len, sig_raw);
+    if (moat_port_ok_(port) && port->ops->key_sign != NULL) {
+        rc = port->ops->key_sign(port->ctx, key_id, hash_alg, hash, hash_len, sig_raw);
+    }
+    if (rc != MOAT_OK) {
+        moat_wipe(sig_raw, MOAT_ECDSA_RAW_MAX);
+    }
+    return rc;
 }
 
 /* -------------------------------------------------------------- signer */
@@ -514,18 +841,52 @@ static inline moat_err moat_port_key_sign(const moat_port *port, uint32_t key_id
 typedef struct moat_port_key {
     const moat_port *port; /**< the port holding the key */
     uint32_t key_id;       /**< the device key */
+    moat_curve curve;      /**< its curve when the signer was built */
 } moat_port_key;
 
-/** @brief The ::moat_signer sign callback used by moat_port_signer(): @p ctx is a ::moat_port_key. */
+/**
+ * @brief The ::moat_signer sign callback used by moat_port_signer(): @p ctx
+ *        is a ::moat_port_key. @p sig_raw holds 2 * moat_curve_size(curve)
+ *        bytes (the ::moat_signer contract); the port signs into a
+ *        ::MOAT_ECDSA_RAW_MAX buffer of its own, so a port wiping its full
+ *        output on failure never overruns @p sig_raw.
+ * @param ctx the ::moat_port_key
+ * @param hash_alg the digest's algorithm
+ * @param hash the digest
+ * @param hash_len its length
+ * @param[out] sig_raw 2 * moat_curve_size(curve) bytes; wiped over them on
+ *        failure (after the NULL checks)
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p ctx or @p sig_raw NULL);
+ *   ::MOAT_ERR_UNSUPPORTED (the key's curve unknown);
+ *   the errors of moat_port_key_sign().
+ *
+ * Memory: no heap; ::MOAT_ECDSA_RAW_MAX bytes of stack (wiped) plus the
+ * port's. Thread safety: as the port.
+ */
 static inline moat_err moat_port_signer_sign_(void *ctx, moat_hash_alg hash_alg,
                                               const uint8_t *hash, size_t hash_len,
                                               uint8_t *sig_raw)
 {
     const moat_port_key *k = (const moat_port_key *)ctx;
-    if (k == NULL) {
+    uint8_t raw[MOAT_ECDSA_RAW_MAX];
+    size_t n;
+    moat_err rc;
+    if (k == NULL || sig_raw == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    return moat_port_key_sign(k->port, k->key_id, hash_alg, hash, hash_len, sig_raw);
+    n = 2u * moat_curve_size(k->curve);
+    if (n == 0 || n > sizeof(raw)) {
+        return MOAT_ERR_UNSUPPORTED;
+    }
+    rc = moat_port_key_sign(k->port, k->key_id, hash_alg, hash, hash_len, raw);
+    if (rc == MOAT_OK) {
+        memcpy(sig_raw, raw, n);
+    } else {
+        moat_wipe(sig_raw, n);
+    }
+    moat_wipe(raw, sizeof(raw));
+    return rc;
 }
 
 /**
@@ -537,10 +898,16 @@ static inline moat_err moat_port_signer_sign_(void *ctx, moat_hash_alg hash_alg,
  * @param port the port holding the key
  * @param key_id the device key
  * @param[out] out the signer
- * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (NULL);
- *         ::MOAT_ERR_PORT_NOT_FOUND (no such key) or any key_public error.
- *         On failure @p out is wiped.
- * Thread safety: as the port.
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p key, @p port or @p out NULL);
+ *   ::MOAT_ERR_PORT_NOT_FOUND (no such key) or any other error of
+ *   moat_port_key_public() (::MOAT_ERR_INVALID_ARGUMENT for @p key_id out
+ *   of range, ::MOAT_ERR_UNSUPPORTED, ::MOAT_ERR_PORT_CORRUPT,
+ *   ::MOAT_ERR_PORT_IO, ::MOAT_ERR_PORT_POWER_CUT, ::MOAT_ERR_INTERNAL).
+ *   On failure @p out is wiped and @p key is unchanged.
+ *
+ * Memory: no heap; a few bytes of stack plus the port's. Thread safety: as
+ * the port.
  */
 static inline moat_err moat_port_signer(moat_port_key *key, const moat_port *port,
                                         uint32_t key_id, moat_signer *out)
@@ -560,6 +927,7 @@ static inline moat_err moat_port_signer(moat_port_key *key, const moat_port *por
     }
     key->port = port;
     key->key_id = key_id;
+    key->curve = out->pub.curve;
     out->curve = out->pub.curve;
     out->sign = moat_port_signer_sign_;
     out->ctx = key;

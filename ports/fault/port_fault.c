@@ -7,14 +7,12 @@
 
 #include "moat/core.h"
 
-#define ERASE_CHUNK 256u /* bytes of erased_value programmed per inner call */
-
 typedef enum gate {
     GATE_PASS = 0,   /* no fault: call the inner port */
     GATE_DEAD = 1,   /* power is off: fail without effect */
     GATE_BEFORE = 2, /* this write is cut; nothing reaches storage */
     GATE_AFTER = 3,  /* this write is cut after completing */
-    GATE_TORN = 4    /* this write is cut half-way */
+    GATE_TORN = 4    /* this write is cut half-way (slot_write only) */
 } gate;
 
 static moat_port_fault *fault_of(void *ctx)
@@ -220,17 +218,26 @@ static moat_err fault_key_public(void *ctx, uint32_t key_id, moat_ec_public_key 
     return moat_port_key_public(&f->inner, key_id, pub);
 }
 
+/* Every failure wipes sig_raw over MOAT_ECDSA_RAW_MAX (port.h contract). */
 static moat_err fault_key_sign(void *ctx, uint32_t key_id, moat_hash_alg hash_alg,
                                const uint8_t *hash, size_t hash_len, uint8_t *sig_raw)
 {
     moat_port_fault *f = fault_of(ctx);
-    if (f == NULL) {
+    moat_err rc;
+    if (sig_raw == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    if (!powered(f)) {
-        return MOAT_ERR_PORT_POWER_CUT; /* nothing written */
+    if (f == NULL) {
+        rc = MOAT_ERR_INVALID_ARGUMENT;
+    } else if (!powered(f)) {
+        rc = MOAT_ERR_PORT_POWER_CUT;
+    } else {
+        rc = moat_port_key_sign(&f->inner, key_id, hash_alg, hash, hash_len, sig_raw);
     }
-    return moat_port_key_sign(&f->inner, key_id, hash_alg, hash, hash_len, sig_raw);
+    if (rc != MOAT_OK) {
+        moat_wipe(sig_raw, MOAT_ECDSA_RAW_MAX);
+    }
+    return rc;
 }
 
 /* ------------------------------------------------------- persistent writes */
@@ -304,6 +311,9 @@ static moat_err fault_record_erase(void *ctx, uint32_t id)
     return cut ? MOAT_ERR_PORT_POWER_CUT : rc;
 }
 
+/* Key generation draws on the port's entropy: it counts as one entropy
+ * call, and fails with MOAT_ERR_PORT_ENTROPY (nothing changed) when the
+ * entropy knob says the source is failing. */
 static moat_err fault_key_generate(void *ctx, uint32_t key_id, moat_curve curve)
 {
     moat_port_fault *f = fault_of(ctx);
@@ -314,6 +324,12 @@ static moat_err fault_key_generate(void *ctx, uint32_t key_id, moat_curve curve)
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     rc = atomic_gate(f, &run, &cut);
+    if (run && f->entropy_ok_left == 0) {
+        run = false;
+        rc = MOAT_ERR_PORT_ENTROPY;
+    } else if (run && f->entropy_ok_left != MOAT_PORT_FAULT_NEVER) {
+        f->entropy_ok_left--;
+    }
     if (run) {
         rc = moat_port_key_generate(&f->inner, key_id, curve);
     }
@@ -351,32 +367,6 @@ static moat_err fault_slot_write(void *ctx, uint32_t slot, size_t off, const uin
     }
 }
 
-/* Half-finished erase: program erased_value over the first half of the blocks. */
-static void torn_erase(moat_port_fault *f, uint32_t slot)
-{
-    moat_port_slot_info info;
-    uint8_t fill[ERASE_CHUNK];
-    size_t end;
-    size_t off = 0;
-    if (moat_port_slot_info_get(&f->inner, slot, &info) != MOAT_OK ||
-        info.erase_size == 0 || info.size % info.erase_size != 0) {
-        return;
-    }
-    if (info.write_align > sizeof(fill) ||
-        (info.write_align != 0 && sizeof(fill) % info.write_align != 0)) {
-        return; /* cannot emulate on this geometry: behaves as BEFORE */
-    }
-    end = (info.size / info.erase_size) / 2u * info.erase_size;
-    memset(fill, info.erased_value, sizeof(fill));
-    while (off < end) {
-        size_t n = end - off < sizeof(fill) ? end - off : sizeof(fill);
-        if (moat_port_slot_write(&f->inner, slot, off, fill, n) != MOAT_OK) {
-            return;
-        }
-        off += n;
-    }
-}
-
 static moat_err fault_slot_erase(void *ctx, uint32_t slot)
 {
     moat_port_fault *f = fault_of(ctx);
@@ -390,8 +380,10 @@ static moat_err fault_slot_erase(void *ctx, uint32_t slot)
         (void)moat_port_slot_erase(&f->inner, slot);
         return MOAT_ERR_PORT_POWER_CUT;
     case GATE_TORN:
-        torn_erase(f, slot);
-        return MOAT_ERR_PORT_POWER_CUT;
+        /* port.h has no partial-erase call, and programming erased_value
+         * over written data is not what an interrupted flash erase leaves
+         * (programming only clears bits): a torn erase is modelled as a
+         * cut before the erase. */
     case GATE_DEAD:
     case GATE_BEFORE:
     default:

@@ -4,22 +4,59 @@
  *
  * Layout of the state directory (created with mode 0700 if missing; its
  * parent must exist):
- * - `uds`            the 64-byte Unique Device Secret, created on first open
- *                    from getrandom(), mode 0600;
- * - `rec-XXXXXXXX`   record XXXXXXXX (hex id), mode 0600;
- * - `ctr-XXXXXXXX`   counter XXXXXXXX, mode 0600;
- * - `key-XXXXXXXX.p8` device key, PKCS#8 DER (RFC 5208/5958), mode 0600;
- * - `slot-N.bin`     update slot N, a file of the configured size, 0600.
+ * - `uds`            the 64-byte Unique Device Secret, mode 0600, created
+ *                    from getrandom() only when the directory is initialised
+ *                    (see below), never afterwards;
+ * - `ctr-XXXXXXXX`   counter XXXXXXXX (hex id), mode 0600; all
+ *                    ::MOAT_PORT_COUNTER_COUNT counters are created (value
+ *                    0) when the directory is initialised;
+ * - `rec-XXXXXXXX`   record XXXXXXXX, mode 0600;
+ * - `key-XXXXXXXX`   device key: PKCS#8 DER (RFC 5208/5958) in the
+ *                    envelope below, mode 0600;
+ * - `slot-N.bin`     update slot N, a file of the configured size, 0600;
+ * - `initializing`   present only while the directory is being initialised.
  *
- * Records and counters are stored in an envelope: magic "MOR1", 4-byte
- * little-endian payload length, payload, SHA-256 of everything before it;
- * a file failing that check reads ::MOAT_ERR_PORT_CORRUPT.
+ * Envelope of records, counters and keys: a 4-byte magic naming the kind
+ * ("MRC1" record, "MCT1" counter, "MKY1" key), the 4-byte little-endian id,
+ * the 4-byte little-endian payload length, the payload, then SHA-256 of
+ * everything before it (FIPS 180-4). Kind and id are inside the hashed data,
+ * so a file copied over another kind or id reads ::MOAT_ERR_PORT_CORRUPT, as
+ * does any file that fails the check. The hash is unkeyed: it detects
+ * corruption and misplaced files, not deliberate forgery.
  *
- * Atomic replace (records, counters, keys, the UDS): write a temporary file
- * `NAME.tmp`, fsync() it, rename() it over NAME (POSIX guarantees the name
- * then refers to the old or the new file, never neither), fsync() the
- * directory so the rename itself is durable. Leftover `*.tmp` files from a
- * crash are deleted at open.
+ * Initialisation. A directory is *fresh* when it holds none of the files
+ * above (other files are ignored). Opening a fresh directory initialises it:
+ * create `initializing`, create every counter at 0, create the UDS, delete
+ * `initializing` (each step durable). An interrupted initialisation (the
+ * marker is present, only counters at 0 and possibly a UDS exist) is redone
+ * at the next open. Once initialised, a missing UDS or counter file is
+ * corruption (::MOAT_ERR_PORT_CORRUPT at open, or at counter_read), never
+ * silently replaced: a deleted counter never reads 0 again and the device
+ * identity never changes behind the caller's back.
+ *
+ * Atomic replace (records, counters, keys, the UDS): delete a stale
+ * `NAME.tmp`, create `NAME.tmp` with O_CREAT|O_EXCL|O_NOFOLLOW, write it,
+ * fsync() it, rename() it over NAME (POSIX.1-2017 rename(): the name then
+ * refers to the old or the new file, never neither), fsync() the directory
+ * so the rename itself is durable. Leftover `*.tmp` files from a crash are
+ * deleted at open. If the final directory fsync fails, the call returns
+ * ::MOAT_ERR_PORT_IO although the new content may already be in place (see
+ * the ::MOAT_ERR_PORT_IO rule in port.h).
+ *
+ * Directory safety: the state directory is opened with
+ * O_DIRECTORY|O_NOFOLLOW (a symlink as the last path component gives
+ * ::MOAT_ERR_PORT_INSECURE; symlinks in parent components are followed),
+ * and must be owned by the effective user with no group or other write
+ * permission, else ::MOAT_ERR_PORT_INSECURE. State files are opened with
+ * O_NOFOLLOW. A newly created directory is made durable by an fsync() of
+ * its parent.
+ *
+ * NOT rollback-resistant: anyone who can write the state directory (the
+ * owning user, root, a backup restore) can put back an old copy of the
+ * whole directory, and the counters then go back with it. The POSIX port
+ * defends against accidents, misplaced files and torn writes; rollback
+ * resistance is what a hardware port's monotonic counters (OTP/fuses, RPMB)
+ * must provide.
  *
  * One instance at a time per directory: open takes an exclusive flock() on
  * the directory and fails with ::MOAT_ERR_PORT_BUSY if another holds it.
@@ -86,11 +123,14 @@ typedef struct moat_port_posix {
 } moat_port_posix;
 
 /**
- * @brief Open (creating if needed) the port state in @p state_dir.
+ * @brief Open (creating and initialising if needed) the port state in
+ *        @p state_dir.
  *
- * Creates the directory (0700) if missing, locks it, deletes leftover
- * temporary files, creates the UDS on first open, and creates each
- * configured slot (filled with 0xFF) if missing.
+ * Creates the directory (0700, parent fsync'ed) if missing, checks its
+ * owner and mode, locks it, deletes leftover temporary files, initialises
+ * a fresh directory (counters at 0, a new UDS), checks the UDS of an
+ * initialised one, and creates each configured slot (filled with 0xFF) if
+ * missing.
  *
  * @param p    caller-owned context; must stay valid until moat_port_posix_close()
  * @param state_dir directory path, shorter than ::MOAT_PORT_POSIX_PATH_MAX
@@ -99,10 +139,24 @@ typedef struct moat_port_posix {
  * @param[out] out the port to hand to moat
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (NULL, bad config);
  *         ::MOAT_ERR_INPUT_TOO_LARGE (path too long);
+ *         ::MOAT_ERR_PORT_INSECURE (the directory is a symlink, is owned by
+ *         another user, or is group/other writable);
  *         ::MOAT_ERR_PORT_BUSY (directory opened by another instance);
- *         ::MOAT_ERR_PORT_CORRUPT (UDS of the wrong size, existing slot of
- *         another size than configured); ::MOAT_ERR_PORT_ENTROPY (creating
- *         the UDS); ::MOAT_ERR_PORT_IO. On failure @p p and @p out are wiped.
+ *         ::MOAT_ERR_PORT_CORRUPT (UDS missing from an initialised
+ *         directory or of the wrong size, an interrupted initialisation
+ *         next to other state, existing slot of another size than
+ *         configured); ::MOAT_ERR_PORT_ENTROPY (creating the UDS; the
+ *         initialisation is redone at the next open);
+ *         ::MOAT_ERR_PORT_IO (a file system call failed);
+ *         ::MOAT_ERR_INTERNAL (the hash backend failed while checking an
+ *         interrupted initialisation; not expected);
+ *         ::MOAT_ERR_PORT_POWER_CUT (test build only: an armed crash point
+ *         fired during initialisation). On failure @p p and @p out are
+ *         wiped.
+ *
+ * Memory: no heap; up to about 9 KiB of stack. Thread safety: not
+ * thread-safe; one open per directory (enforced across processes by the
+ * lock).
  */
 moat_err moat_port_posix_open(moat_port_posix *p, const char *state_dir,
                               const moat_port_posix_config *cfg, moat_port *out);
@@ -110,11 +164,63 @@ moat_err moat_port_posix_open(moat_port_posix *p, const char *state_dir,
 /**
  * @brief Release the directory lock and wipe @p p. Safe on a context that
  *        is wiped or already closed; NULL is ignored.
+ * @param p the context from moat_port_posix_open(), or NULL
+ *
+ * Never fails. Memory: no heap, no stack to speak of. Thread safety: not
+ * concurrently with any other call on @p p.
  */
 void moat_port_posix_close(moat_port_posix *p);
 
-/** @brief The POSIX port's function table (for ports that wrap it). */
+/**
+ * @brief The POSIX port's function table (for ports that wrap it).
+ * @return the constant table (never NULL); its functions take a
+ *         ::moat_port_posix opened by moat_port_posix_open() as context.
+ *
+ * Memory: none. Thread safety: reentrant.
+ */
 const moat_port_ops *moat_port_posix_ops(void);
+
+#ifdef MOAT_PORT_POSIX_CRASH_POINTS
+/*
+ * Test hooks, compiled only into the test build of the port sources
+ * (tests/port: library moat_port_posix_crashpoints). Process-global, not
+ * thread-safe; never present in the installed library.
+ */
+
+/**
+ * @brief Test build only: arm a crash at persistent step @p step (1-based,
+ *        counted from this call; 0 disarms).
+ *
+ * Steps of one atomic replace: 1 half of the temporary file written,
+ * 2 all of it written, 3 fsync'ed and closed, 4 renamed over the target,
+ * 5 directory fsync'ed. Steps of a record erase: 1 unlinked, 2 directory
+ * fsync'ed. Initialisation: its atomic replaces, then marker unlinked,
+ * then directory fsync'ed. At the armed step the operation stops dead,
+ * leaves every file as it is (no clean-up) and returns
+ * ::MOAT_ERR_PORT_POWER_CUT; the test then closes and re-opens the port.
+ * @param step the step at which to crash (1-based); 0 disarms
+ */
+void moat_port_posix_test_crash_at(uint32_t step);
+
+/**
+ * @brief Test build only: steps counted since the last moat_port_posix_test_crash_at().
+ * @return the number of persistent steps taken (saturating).
+ */
+uint32_t moat_port_posix_test_steps(void);
+
+/**
+ * @brief Test build only: true once the armed crash fired (until re-armed).
+ * @return true after the crash fired, false otherwise.
+ */
+bool moat_port_posix_test_crashed(void);
+
+/**
+ * @brief Test build only: @p fail true makes the port's entropy source
+ *        fail (half of the output is filled first, to prove it is wiped).
+ * @param fail true: entropy fails with ::MOAT_ERR_PORT_ENTROPY; false: normal
+ */
+void moat_port_posix_test_entropy_fail(bool fail);
+#endif /* MOAT_PORT_POSIX_CRASH_POINTS */
 
 #ifdef __cplusplus
 }

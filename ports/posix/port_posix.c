@@ -26,8 +26,7 @@
 /* ------------------------------------------------------------- constants */
 
 #define NAME_MAX_ 32u                          /* longest file name we build */
-#define ENV_MAGIC "MOR1"
-#define ENV_HDR 8u                             /* magic(4) + length(4, LE) */
+#define ENV_HDR 12u                            /* magic(4) + id(4, LE) + length(4, LE) */
 #define ENV_TAG 32u                            /* SHA-256 */
 #define ENV_MAX (ENV_HDR + MOAT_PORT_RECORD_MAX + ENV_TAG)
 #define COUNTER_SIZE 8u                        /* uint64, little-endian */
@@ -37,6 +36,67 @@
 #define TMP_SUFFIX ".tmp"
 #define DEFAULT_FIRMWARE "/proc/self/exe"
 #define UDS_NAME "uds"
+#define INIT_MARKER "initializing"
+#define INIT_MARKER_TEXT "moat posix port: initialisation in progress\n"
+#define REC_PREFIX "rec-"
+#define CTR_PREFIX "ctr-"
+#define KEY_PREFIX "key-"
+#define SLOT_PREFIX "slot-"
+
+/* Kinds of enveloped files; the magic is hashed with the id and payload. */
+typedef enum env_kind { KIND_RECORD = 0, KIND_COUNTER = 1, KIND_KEY = 2 } env_kind;
+static const char *const kind_magic[3] = {"MRC1", "MCT1", "MKY1"};
+static const char *const kind_prefix[3] = {REC_PREFIX, CTR_PREFIX, KEY_PREFIX};
+
+/* ------------------------------------------------------ test crash points */
+
+#ifdef MOAT_PORT_POSIX_CRASH_POINTS
+static uint32_t g_crash_at;    /* 0: disarmed */
+static uint32_t g_crash_steps; /* steps since arming */
+static bool g_crashed;
+static bool g_entropy_fail;
+
+void moat_port_posix_test_crash_at(uint32_t step)
+{
+    g_crash_at = step;
+    g_crash_steps = 0;
+    g_crashed = false;
+}
+
+uint32_t moat_port_posix_test_steps(void)
+{
+    return g_crash_steps;
+}
+
+bool moat_port_posix_test_crashed(void)
+{
+    return g_crashed;
+}
+
+void moat_port_posix_test_entropy_fail(bool fail)
+{
+    g_entropy_fail = fail;
+}
+
+/* One persistent step done; true if the armed crash fires here. */
+static bool crash_point(void)
+{
+    if (g_crashed) {
+        return true; /* already dead: nothing more happens */
+    }
+    if (g_crash_steps < UINT32_MAX) {
+        g_crash_steps++;
+    }
+    if (g_crash_at != 0 && g_crash_steps == g_crash_at) {
+        g_crashed = true;
+        return true;
+    }
+    return false;
+}
+#define CRASH_POINT() crash_point()
+#else
+#define CRASH_POINT() false
+#endif
 
 /* ---------------------------------------------------------------- helpers */
 
@@ -81,6 +141,11 @@ static uint64_t get_le64(const uint8_t *b)
 static void make_name(char *out, const char *prefix, uint32_t id, const char *suffix)
 {
     (void)snprintf(out, NAME_MAX_, "%s%08x%s", prefix, (unsigned)id, suffix);
+}
+
+static bool has_prefix(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
 }
 
 /* Write all of @p len bytes (retrying EINTR and short writes). */
@@ -148,38 +213,98 @@ static int fsync_retry(int fd)
 }
 
 /*
+ * Create NAME.tmp for writing: a stale one (crash leftover, or anything
+ * planted there, symlinks included) is unlinked first, then the file is
+ * created exclusively, never following a symlink. Returns the fd or -1.
+ */
+static int tmp_create(moat_port_posix *p, const char *tmp)
+{
+    if (unlinkat(p->dir_fd, tmp, 0) != 0 && errno != ENOENT) {
+        return -1;
+    }
+    return openat(p->dir_fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW,
+                  FILE_MODE);
+}
+
+/*
  * Atomically replace @p name with @p len bytes: tmp file, fsync, rename,
- * fsync(dir). On failure the old file is untouched and the tmp is removed.
+ * fsync(dir). A failure before the rename leaves the old file untouched and
+ * removes the tmp. A failure of the final directory fsync returns
+ * MOAT_ERR_PORT_IO with the new content possibly in place (it cannot be
+ * undone; port.h documents what the caller may assume).
  */
 static moat_err atomic_write(moat_port_posix *p, const char *name,
                              const uint8_t *data, size_t len)
 {
     char tmp[NAME_MAX_ + sizeof(TMP_SUFFIX)];
+    size_t half = len / 2u;
     int fd;
     (void)snprintf(tmp, sizeof(tmp), "%s%s", name, TMP_SUFFIX);
-    fd = openat(p->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                FILE_MODE);
+    fd = tmp_create(p, tmp);
     if (fd < 0) {
         return MOAT_ERR_PORT_IO;
     }
-    if (fchmod(fd, FILE_MODE) != 0 || write_all(fd, data, len) != 0 ||
-        fsync_retry(fd) != 0) {
+    if (fchmod(fd, FILE_MODE) != 0 || write_all(fd, data, half) != 0) {
+        goto fail;
+    }
+    if (CRASH_POINT()) { /* step 1: half of the new bytes written */
         (void)close(fd);
-        (void)unlinkat(p->dir_fd, tmp, 0);
-        return MOAT_ERR_PORT_IO;
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
+    if (len > half && write_all(fd, data + half, len - half) != 0) {
+        goto fail;
+    }
+    if (CRASH_POINT()) { /* step 2: all written, not synced */
+        (void)close(fd);
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
+    if (fsync_retry(fd) != 0) {
+        goto fail;
     }
     if (close(fd) != 0) {
         (void)unlinkat(p->dir_fd, tmp, 0);
         return MOAT_ERR_PORT_IO;
     }
+    if (CRASH_POINT()) { /* step 3: tmp durable, not renamed */
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
     if (renameat(p->dir_fd, tmp, p->dir_fd, name) != 0) {
         (void)unlinkat(p->dir_fd, tmp, 0);
         return MOAT_ERR_PORT_IO;
     }
+    if (CRASH_POINT()) { /* step 4: renamed, directory not synced */
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
     /* The rename happened; if the directory sync fails the new content may
-     * not be durable yet, so report the failure (the caller retries). */
+     * or may not survive a power loss: report the failure (the caller
+     * re-reads or retries, see the MOAT_ERR_PORT_IO rule of port.h). */
     if (fsync_retry(p->dir_fd) != 0) {
         return MOAT_ERR_PORT_IO;
+    }
+    if (CRASH_POINT()) { /* step 5: complete, the caller never learns it */
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
+    return MOAT_OK;
+fail:
+    (void)close(fd);
+    (void)unlinkat(p->dir_fd, tmp, 0);
+    return MOAT_ERR_PORT_IO;
+}
+
+/* Delete @p name (absent is fine) and make the deletion durable. */
+static moat_err durable_unlink(moat_port_posix *p, const char *name)
+{
+    if (unlinkat(p->dir_fd, name, 0) != 0 && errno != ENOENT) {
+        return MOAT_ERR_PORT_IO;
+    }
+    if (CRASH_POINT()) { /* step 1: unlinked, directory not synced */
+        return MOAT_ERR_PORT_POWER_CUT;
+    }
+    if (fsync_retry(p->dir_fd) != 0) {
+        return MOAT_ERR_PORT_IO;
+    }
+    if (CRASH_POINT()) { /* step 2: complete */
+        return MOAT_ERR_PORT_POWER_CUT;
     }
     return MOAT_OK;
 }
@@ -187,21 +312,26 @@ static moat_err atomic_write(moat_port_posix *p, const char *name,
 /*
  * Read a whole small file into @p buf (at most @p cap bytes).
  * MOAT_ERR_PORT_NOT_FOUND if absent, MOAT_ERR_PORT_CORRUPT if larger than
- * @p cap. On failure @p buf is wiped.
+ * @p cap or not a regular file. On failure @p buf is wiped.
  */
 static moat_err read_small(moat_port_posix *p, const char *name, uint8_t *buf,
                            size_t cap, size_t *len)
 {
     struct stat st;
     moat_err rc = MOAT_OK;
-    int fd = openat(p->dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    /* O_NONBLOCK: a FIFO planted under a state name must not hang the open */
+    int fd = openat(p->dir_fd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
     *len = 0;
     if (fd < 0) {
-        return errno == ENOENT ? MOAT_ERR_PORT_NOT_FOUND : MOAT_ERR_PORT_IO;
+        if (errno == ENOENT) {
+            return MOAT_ERR_PORT_NOT_FOUND;
+        }
+        return errno == ELOOP ? MOAT_ERR_PORT_CORRUPT : MOAT_ERR_PORT_IO;
     }
-    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    if (fstat(fd, &st) != 0) {
         rc = MOAT_ERR_PORT_IO;
-    } else if (st.st_size < 0 || (uint64_t)st.st_size > (uint64_t)cap) {
+    } else if (!S_ISREG(st.st_mode) || st.st_size < 0 ||
+               (uint64_t)st.st_size > (uint64_t)cap) {
         rc = MOAT_ERR_PORT_CORRUPT;
     } else if (pread_all(fd, buf, (size_t)st.st_size, 0) != 0) {
         rc = MOAT_ERR_PORT_IO;
@@ -216,11 +346,15 @@ static moat_err read_small(moat_port_posix *p, const char *name, uint8_t *buf,
     return rc;
 }
 
-/* Build the envelope of @p data into @p env; returns its length. */
-static size_t envelope_seal(const uint8_t *data, size_t len, uint8_t *env)
+/* ---------------------------------------------------------------- envelope */
+
+/* Build the envelope of @p data (kind, id) into @p env; returns its length. */
+static size_t envelope_seal(env_kind kind, uint32_t id, const uint8_t *data, size_t len,
+                            uint8_t *env)
 {
-    memcpy(env, ENV_MAGIC, 4);
-    put_le32(env + 4, (uint32_t)len);
+    memcpy(env, kind_magic[kind], 4);
+    put_le32(env + 4, id);
+    put_le32(env + 8, (uint32_t)len);
     if (len > 0) {
         memcpy(env + ENV_HDR, data, len);
     }
@@ -228,17 +362,18 @@ static size_t envelope_seal(const uint8_t *data, size_t len, uint8_t *env)
     return ENV_HDR + len + ENV_TAG;
 }
 
-/* Check an envelope of @p n bytes; on success payload and plen point inside. */
-static moat_err envelope_open(const uint8_t *env, size_t n, const uint8_t **payload,
-                              size_t *plen)
+/* Check an envelope of @p n bytes for (kind, id); payload/plen point inside. */
+static moat_err envelope_open(env_kind kind, uint32_t id, const uint8_t *env, size_t n,
+                              const uint8_t **payload, size_t *plen)
 {
     uint8_t tag[ENV_TAG];
     uint32_t len;
     bool ok;
-    if (n < ENV_HDR + ENV_TAG || memcmp(env, ENV_MAGIC, 4) != 0) {
+    if (n < ENV_HDR + ENV_TAG || memcmp(env, kind_magic[kind], 4) != 0 ||
+        get_le32(env + 4) != id) {
         return MOAT_ERR_PORT_CORRUPT;
     }
-    len = get_le32(env + 4);
+    len = get_le32(env + 8);
     if (len > MOAT_PORT_RECORD_MAX || (size_t)len != n - ENV_HDR - ENV_TAG) {
         return MOAT_ERR_PORT_CORRUPT;
     }
@@ -255,18 +390,21 @@ static moat_err envelope_open(const uint8_t *env, size_t n, const uint8_t **payl
     return MOAT_OK;
 }
 
-/* Read and check the envelope file @p name; payload copied to @p out. */
-static moat_err envelope_read(moat_port_posix *p, const char *name, uint8_t *out,
+/* Read and check the enveloped file of (kind, id); payload copied to @p out. */
+static moat_err envelope_read(moat_port_posix *p, env_kind kind, uint32_t id, uint8_t *out,
                               size_t cap, size_t *len)
 {
     uint8_t env[ENV_MAX];
+    char name[NAME_MAX_];
     const uint8_t *payload = NULL;
     size_t n = 0;
     size_t plen = 0;
-    moat_err rc = read_small(p, name, env, sizeof(env), &n);
+    moat_err rc;
+    make_name(name, kind_prefix[kind], id, "");
+    rc = read_small(p, name, env, sizeof(env), &n);
     *len = 0;
     if (rc == MOAT_OK) {
-        rc = envelope_open(env, n, &payload, &plen);
+        rc = envelope_open(kind, id, env, n, &payload, &plen);
     }
     if (rc == MOAT_OK) {
         if (plen > cap) {
@@ -286,12 +424,15 @@ static moat_err envelope_read(moat_port_posix *p, const char *name, uint8_t *out
     return rc;
 }
 
-static moat_err envelope_write(moat_port_posix *p, const char *name,
+static moat_err envelope_write(moat_port_posix *p, env_kind kind, uint32_t id,
                                const uint8_t *data, size_t len)
 {
     uint8_t env[ENV_MAX];
-    size_t n = envelope_seal(data, len, env);
-    moat_err rc = atomic_write(p, name, env, n);
+    char name[NAME_MAX_];
+    size_t n = envelope_seal(kind, id, data, len, env);
+    moat_err rc;
+    make_name(name, kind_prefix[kind], id, "");
+    rc = atomic_write(p, name, env, n);
     moat_wipe(env, sizeof(env));
     return rc;
 }
@@ -305,6 +446,16 @@ static moat_err posix_entropy(void *ctx, uint8_t *out, size_t len)
     if (out == NULL && len != 0) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
+#ifdef MOAT_PORT_POSIX_CRASH_POINTS
+    if (g_entropy_fail) {
+        /* a source that fails part-way: the partial output must not leak */
+        if (len / 2u > 0) {
+            (void)getrandom(out, len / 2u, 0);
+        }
+        moat_wipe(out, len);
+        return MOAT_ERR_PORT_ENTROPY;
+    }
+#endif
     while (done < len) {
         ssize_t n = getrandom(out + done, len - done, 0);
         if (n < 0) {
@@ -359,32 +510,12 @@ static moat_err posix_device_secret(void *ctx, uint8_t *uds, size_t len)
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     rc = read_small(p, UDS_NAME, uds, len, &n);
-    if (rc == MOAT_ERR_PORT_NOT_FOUND) {
-        rc = MOAT_ERR_PORT_NO_SECRET;
-    } else if (rc == MOAT_OK && n != MOAT_PORT_UDS_SIZE) {
-        rc = MOAT_ERR_PORT_CORRUPT;
+    if (rc == MOAT_ERR_PORT_NOT_FOUND || (rc == MOAT_OK && n != MOAT_PORT_UDS_SIZE)) {
+        rc = MOAT_ERR_PORT_CORRUPT; /* an initialised directory always has it */
     }
     if (rc != MOAT_OK) {
         moat_wipe(uds, len);
     }
-    return rc;
-}
-
-/* Create the UDS on first open; check its size otherwise. */
-static moat_err uds_ensure(moat_port_posix *p)
-{
-    uint8_t uds[MOAT_PORT_UDS_SIZE];
-    size_t n = 0;
-    moat_err rc = read_small(p, UDS_NAME, uds, sizeof(uds), &n);
-    if (rc == MOAT_OK && n != MOAT_PORT_UDS_SIZE) {
-        rc = MOAT_ERR_PORT_CORRUPT;
-    } else if (rc == MOAT_ERR_PORT_NOT_FOUND) {
-        rc = posix_entropy(p, uds, sizeof(uds));
-        if (rc == MOAT_OK) {
-            rc = atomic_write(p, UDS_NAME, uds, sizeof(uds));
-        }
-    }
-    moat_wipe(uds, sizeof(uds));
     return rc;
 }
 
@@ -450,10 +581,16 @@ static moat_err posix_measure_firmware(void *ctx, moat_hash_alg alg, uint8_t *di
 
 /* --------------------------------------------------------------- counters */
 
+static moat_err counter_store(moat_port_posix *p, uint32_t id, uint64_t value)
+{
+    uint8_t b[COUNTER_SIZE];
+    put_le64(b, value);
+    return envelope_write(p, KIND_COUNTER, id, b, sizeof(b));
+}
+
 static moat_err posix_counter_read(void *ctx, uint32_t id, uint64_t *value)
 {
     moat_port_posix *p = ctx_of(ctx);
-    char name[NAME_MAX_];
     uint8_t b[COUNTER_SIZE];
     size_t n = 0;
     moat_err rc;
@@ -464,12 +601,11 @@ static moat_err posix_counter_read(void *ctx, uint32_t id, uint64_t *value)
     if (p == NULL || id >= MOAT_PORT_COUNTER_COUNT) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    make_name(name, "ctr-", id, "");
-    rc = envelope_read(p, name, b, sizeof(b), &n);
-    if (rc == MOAT_ERR_PORT_NOT_FOUND) {
-        return MOAT_OK; /* never advanced: 0 */
-    }
-    if (rc == MOAT_ERR_BUFFER_TOO_SMALL || (rc == MOAT_OK && n != COUNTER_SIZE)) {
+    rc = envelope_read(p, KIND_COUNTER, id, b, sizeof(b), &n);
+    if (rc == MOAT_ERR_PORT_NOT_FOUND || rc == MOAT_ERR_BUFFER_TOO_SMALL ||
+        (rc == MOAT_OK && n != COUNTER_SIZE)) {
+        /* every counter file exists from initialisation on: a missing one
+         * was deleted, and must never read as 0 again */
         return MOAT_ERR_PORT_CORRUPT;
     }
     if (rc != MOAT_OK) {
@@ -482,8 +618,6 @@ static moat_err posix_counter_read(void *ctx, uint32_t id, uint64_t *value)
 static moat_err posix_counter_advance(void *ctx, uint32_t id, uint64_t new_value)
 {
     moat_port_posix *p = ctx_of(ctx);
-    char name[NAME_MAX_];
-    uint8_t b[COUNTER_SIZE];
     uint64_t cur = 0;
     moat_err rc;
     if (p == NULL || id >= MOAT_PORT_COUNTER_COUNT) {
@@ -499,9 +633,7 @@ static moat_err posix_counter_advance(void *ctx, uint32_t id, uint64_t new_value
     if (new_value == cur) {
         return MOAT_OK;
     }
-    make_name(name, "ctr-", id, "");
-    put_le64(b, new_value);
-    return envelope_write(p, name, b, sizeof(b));
+    return counter_store(p, id, new_value);
 }
 
 /* ---------------------------------------------------------------- records */
@@ -510,7 +642,6 @@ static moat_err posix_record_read(void *ctx, uint32_t id, uint8_t *buf, size_t c
                                   size_t *len)
 {
     moat_port_posix *p = ctx_of(ctx);
-    char name[NAME_MAX_];
     if (len == NULL || (buf == NULL && cap != 0)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
@@ -521,23 +652,20 @@ static moat_err posix_record_read(void *ctx, uint32_t id, uint8_t *buf, size_t c
         }
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    make_name(name, "rec-", id, "");
-    return envelope_read(p, name, buf, cap, len);
+    return envelope_read(p, KIND_RECORD, id, buf, cap, len);
 }
 
 static moat_err posix_record_write(void *ctx, uint32_t id, const uint8_t *data,
                                    size_t len)
 {
     moat_port_posix *p = ctx_of(ctx);
-    char name[NAME_MAX_];
     if (p == NULL || id >= MOAT_PORT_RECORD_COUNT || (data == NULL && len != 0)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     if (len > MOAT_PORT_RECORD_MAX) {
         return MOAT_ERR_INPUT_TOO_LARGE;
     }
-    make_name(name, "rec-", id, "");
-    return envelope_write(p, name, data, len);
+    return envelope_write(p, KIND_RECORD, id, data, len);
 }
 
 static moat_err posix_record_erase(void *ctx, uint32_t id)
@@ -547,18 +675,15 @@ static moat_err posix_record_erase(void *ctx, uint32_t id)
     if (p == NULL || id >= MOAT_PORT_RECORD_COUNT) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    make_name(name, "rec-", id, "");
-    if (unlinkat(p->dir_fd, name, 0) != 0 && errno != ENOENT) {
-        return MOAT_ERR_PORT_IO;
-    }
-    return fsync_retry(p->dir_fd) == 0 ? MOAT_OK : MOAT_ERR_PORT_IO;
+    make_name(name, REC_PREFIX, id, "");
+    return durable_unlink(p, name);
 }
 
 /* ------------------------------------------------------------------ slots */
 
 static void slot_name(char *out, uint32_t slot)
 {
-    (void)snprintf(out, NAME_MAX_, "slot-%u.bin", (unsigned)slot);
+    (void)snprintf(out, NAME_MAX_, SLOT_PREFIX "%u.bin", (unsigned)slot);
 }
 
 /* Validate @p slot; 0 = ok. */
@@ -724,8 +849,7 @@ static moat_err slots_ensure(moat_port_posix *p)
             return MOAT_ERR_PORT_IO;
         }
         (void)snprintf(tmp, sizeof(tmp), "%s%s", name, TMP_SUFFIX);
-        fd = openat(p->dir_fd, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-                    FILE_MODE);
+        fd = tmp_create(p, tmp);
         if (fd < 0) {
             return MOAT_ERR_PORT_IO;
         }
@@ -750,12 +874,12 @@ static moat_err slots_ensure(moat_port_posix *p)
 /* Load device key @p key_id into @p priv (caller wipes it). */
 static moat_err key_load(moat_port_posix *p, uint32_t key_id, moat_ec_private_key *priv)
 {
-    char name[NAME_MAX_];
     uint8_t der[MOAT_EC_PRIV_DER_MAX];
     size_t n = 0;
-    moat_err rc;
-    make_name(name, "key-", key_id, ".p8");
-    rc = read_small(p, name, der, sizeof(der), &n);
+    moat_err rc = envelope_read(p, KIND_KEY, key_id, der, sizeof(der), &n);
+    if (rc == MOAT_ERR_BUFFER_TOO_SMALL) {
+        rc = MOAT_ERR_PORT_CORRUPT; /* a valid envelope of no key we wrote */
+    }
     if (rc == MOAT_OK) {
         rc = moat_ec_private_from_der(der, n, priv);
         if (rc != MOAT_OK) {
@@ -772,7 +896,6 @@ static moat_err posix_key_generate(void *ctx, uint32_t key_id, moat_curve curve)
     moat_port_posix *p = ctx_of(ctx);
     moat_ec_private_key priv;
     uint8_t der[MOAT_EC_PRIV_DER_MAX];
-    char name[NAME_MAX_];
     size_t n = 0;
     moat_err rc;
     if (p == NULL || key_id >= MOAT_PORT_KEY_COUNT) {
@@ -781,6 +904,7 @@ static moat_err posix_key_generate(void *ctx, uint32_t key_id, moat_curve curve)
     if (moat_curve_size(curve) == 0) {
         return MOAT_ERR_UNSUPPORTED;
     }
+    moat_wipe(&priv, sizeof(priv));
     rc = moat_ec_generate(curve, posix_entropy, p, &priv);
     if (rc == MOAT_ERR_CRYPTO_RNG_FAILED) {
         rc = MOAT_ERR_PORT_ENTROPY;
@@ -789,8 +913,7 @@ static moat_err posix_key_generate(void *ctx, uint32_t key_id, moat_curve curve)
         rc = moat_ec_private_to_der(&priv, MOAT_KEY_PKCS8, der, sizeof(der), &n);
     }
     if (rc == MOAT_OK) {
-        make_name(name, "key-", key_id, ".p8");
-        rc = atomic_write(p, name, der, n);
+        rc = envelope_write(p, KIND_KEY, key_id, der, n);
     }
     moat_ec_private_wipe(&priv);
     moat_wipe(der, sizeof(der));
@@ -821,6 +944,8 @@ static moat_err posix_key_public(void *ctx, uint32_t key_id, moat_ec_public_key 
     return rc;
 }
 
+/* Every failure wipes sig_raw over MOAT_ECDSA_RAW_MAX (port.h contract):
+ * the curve of a key that cannot be loaded is unknown. */
 static moat_err posix_key_sign(void *ctx, uint32_t key_id, moat_hash_alg hash_alg,
                                const uint8_t *hash, size_t hash_len, uint8_t *sig_raw)
 {
@@ -828,31 +953,36 @@ static moat_err posix_key_sign(void *ctx, uint32_t key_id, moat_hash_alg hash_al
     moat_ec_private_key priv;
     uint8_t sig[MOAT_ECDSA_RAW_MAX];
     size_t sig_len = 0;
-    size_t want;
+    size_t want = 0;
     moat_err rc;
-    if (p == NULL || key_id >= MOAT_PORT_KEY_COUNT || hash == NULL || sig_raw == NULL) {
+    if (sig_raw == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (p == NULL || key_id >= MOAT_PORT_KEY_COUNT || hash == NULL) {
+        moat_wipe(sig_raw, MOAT_ECDSA_RAW_MAX);
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     moat_wipe(&priv, sizeof(priv));
     rc = key_load(p, key_id, &priv);
-    if (rc != MOAT_OK) {
-        return rc; /* key unknown: its signature size is unknown, nothing written */
-    }
-    want = 2u * moat_curve_size(priv.curve);
-    if (moat_hash_size(hash_alg) == 0 || hash_len != moat_hash_size(hash_alg)) {
-        rc = MOAT_ERR_INVALID_ARGUMENT;
-    } else {
-        rc = moat_ecdsa_sign_digest(&priv, hash_alg, hash, hash_len, MOAT_SIG_RAW, sig,
-                                    sizeof(sig), &sig_len);
-        if (rc == MOAT_OK && sig_len != want) {
-            rc = MOAT_ERR_INTERNAL;
+    if (rc == MOAT_OK) {
+        want = 2u * moat_curve_size(priv.curve);
+        if (want == 0 || want > sizeof(sig)) {
+            rc = MOAT_ERR_PORT_CORRUPT;
+        } else if (moat_hash_size(hash_alg) == 0 || hash_len != moat_hash_size(hash_alg)) {
+            rc = MOAT_ERR_INVALID_ARGUMENT;
+        } else {
+            rc = moat_ecdsa_sign_digest(&priv, hash_alg, hash, hash_len, MOAT_SIG_RAW, sig,
+                                        sizeof(sig), &sig_len);
+            if (rc == MOAT_OK && sig_len != want) {
+                rc = MOAT_ERR_INTERNAL;
+            }
         }
     }
     moat_ec_private_wipe(&priv);
     if (rc == MOAT_OK) {
         memcpy(sig_raw, sig, want);
     } else {
-        moat_wipe(sig_raw, want);
+        moat_wipe(sig_raw, MOAT_ECDSA_RAW_MAX);
     }
     moat_wipe(sig, sizeof(sig));
     return rc;
@@ -885,14 +1015,26 @@ const moat_port_ops *moat_port_posix_ops(void)
     return &posix_ops;
 }
 
-/* Delete NAME.tmp leftovers of an interrupted atomic write. */
-static moat_err remove_tmp_files(moat_port_posix *p)
+/* What a scan of the state directory found. */
+typedef struct dir_scan {
+    bool uds;      /* the UDS file */
+    bool marker;   /* an interrupted initialisation */
+    bool counters; /* any ctr-* file */
+    bool others;   /* any rec-*, key-* or slot-* file */
+} dir_scan;
+
+/*
+ * Delete NAME.tmp leftovers of an interrupted atomic write and classify
+ * the remaining state files (other names are ignored).
+ */
+static moat_err scan_dir(moat_port_posix *p, dir_scan *scan)
 {
     int fd = dup(p->dir_fd);
     DIR *d;
     struct dirent *e;
     moat_err rc = MOAT_OK;
     size_t suf = strlen(TMP_SUFFIX);
+    memset(scan, 0, sizeof(*scan));
     if (fd < 0) {
         return MOAT_ERR_PORT_IO;
     }
@@ -903,14 +1045,102 @@ static moat_err remove_tmp_files(moat_port_posix *p)
     }
     rewinddir(d);
     while ((e = readdir(d)) != NULL) {
-        size_t n = strlen(e->d_name);
-        if (n > suf && strcmp(e->d_name + n - suf, TMP_SUFFIX) == 0) {
-            if (unlinkat(p->dir_fd, e->d_name, 0) != 0 && errno != ENOENT) {
+        const char *nm = e->d_name;
+        size_t n = strlen(nm);
+        if (n > suf && strcmp(nm + n - suf, TMP_SUFFIX) == 0) {
+            if (unlinkat(p->dir_fd, nm, 0) != 0 && errno != ENOENT) {
                 rc = MOAT_ERR_PORT_IO;
             }
+        } else if (strcmp(nm, UDS_NAME) == 0) {
+            scan->uds = true;
+        } else if (strcmp(nm, INIT_MARKER) == 0) {
+            scan->marker = true;
+        } else if (has_prefix(nm, CTR_PREFIX)) {
+            scan->counters = true;
+        } else if (has_prefix(nm, REC_PREFIX) || has_prefix(nm, KEY_PREFIX) ||
+                   has_prefix(nm, SLOT_PREFIX)) {
+            scan->others = true;
         }
     }
     (void)closedir(d);
+    return rc;
+}
+
+/*
+ * Initialise a fresh directory (or redo an interrupted initialisation):
+ * marker, every counter at 0, a new UDS, marker removed. Each step is
+ * durable; a crash anywhere leaves the marker, so the next open redoes it.
+ */
+static moat_err state_init(moat_port_posix *p)
+{
+    static const char marker[] = INIT_MARKER_TEXT;
+    uint8_t uds[MOAT_PORT_UDS_SIZE];
+    moat_err rc = atomic_write(p, INIT_MARKER, (const uint8_t *)marker, sizeof(marker) - 1u);
+    for (uint32_t id = 0; rc == MOAT_OK && id < MOAT_PORT_COUNTER_COUNT; id++) {
+        rc = counter_store(p, id, 0);
+    }
+    if (rc == MOAT_OK) {
+        rc = posix_entropy(p, uds, sizeof(uds));
+    }
+    if (rc == MOAT_OK) {
+        rc = atomic_write(p, UDS_NAME, uds, sizeof(uds));
+    }
+    moat_wipe(uds, sizeof(uds));
+    if (rc == MOAT_OK) {
+        rc = durable_unlink(p, INIT_MARKER);
+    }
+    return rc;
+}
+
+/* With the marker present, only counters at 0 (and a UDS) may exist. */
+static moat_err check_interrupted_init(moat_port_posix *p, const dir_scan *scan)
+{
+    if (scan->others) {
+        return MOAT_ERR_PORT_CORRUPT;
+    }
+    for (uint32_t id = 0; scan->counters && id < MOAT_PORT_COUNTER_COUNT; id++) {
+        uint8_t b[COUNTER_SIZE];
+        size_t n = 0;
+        moat_err rc = envelope_read(p, KIND_COUNTER, id, b, sizeof(b), &n);
+        if (rc == MOAT_ERR_PORT_NOT_FOUND) {
+            continue;
+        }
+        if (rc != MOAT_OK) {
+            return rc == MOAT_ERR_BUFFER_TOO_SMALL ? MOAT_ERR_PORT_CORRUPT : rc;
+        }
+        if (n != COUNTER_SIZE || get_le64(b) != 0) {
+            return MOAT_ERR_PORT_CORRUPT; /* initialisation never writes that */
+        }
+    }
+    return MOAT_OK;
+}
+
+/* Initialise a fresh directory; check an initialised one. */
+static moat_err state_ensure(moat_port_posix *p)
+{
+    dir_scan scan;
+    uint8_t uds[MOAT_PORT_UDS_SIZE];
+    size_t n = 0;
+    moat_err rc = scan_dir(p, &scan);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    if (scan.marker) {
+        rc = check_interrupted_init(p, &scan);
+        return rc == MOAT_OK ? state_init(p) : rc;
+    }
+    if (!scan.uds) {
+        /* fresh only if no state at all: never regenerate the identity of
+         * a device that has state (the UDS was deleted) */
+        return (scan.counters || scan.others) ? MOAT_ERR_PORT_CORRUPT : state_init(p);
+    }
+    rc = read_small(p, UDS_NAME, uds, sizeof(uds), &n);
+    if (rc == MOAT_OK && n != MOAT_PORT_UDS_SIZE) {
+        rc = MOAT_ERR_PORT_CORRUPT;
+    } else if (rc == MOAT_ERR_PORT_NOT_FOUND) {
+        rc = MOAT_ERR_PORT_CORRUPT;
+    }
+    moat_wipe(uds, sizeof(uds));
     return rc;
 }
 
@@ -948,6 +1178,62 @@ static moat_err config_apply(moat_port_posix *p, const moat_port_posix_config *c
     return MOAT_OK;
 }
 
+/* fsync() the parent directory of @p path, so a new entry in it is durable. */
+static moat_err sync_parent(const char *path)
+{
+    char parent[MOAT_PORT_POSIX_PATH_MAX];
+    size_t n = strlen(path);
+    int fd;
+    int r;
+    memcpy(parent, path, n + 1u);
+    while (n > 1u && parent[n - 1u] == '/') {
+        parent[--n] = '\0'; /* "a/b/" names the same entry as "a/b" */
+    }
+    while (n > 0u && parent[n - 1u] != '/') {
+        n--;
+    }
+    if (n == 0u) {
+        parent[0] = '.';
+        parent[1] = '\0';
+    } else {
+        while (n > 1u && parent[n - 1u] == '/') {
+            n--;
+        }
+        parent[n] = '\0'; /* "/x" -> "/" */
+    }
+    fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        return MOAT_ERR_PORT_IO;
+    }
+    r = fsync_retry(fd);
+    (void)close(fd);
+    return r == 0 ? MOAT_OK : MOAT_ERR_PORT_IO;
+}
+
+/* Open the state directory without following a final symlink and check
+ * that only its owner (the effective user) can change it. */
+static moat_err dir_open_checked(moat_port_posix *p)
+{
+    struct stat st;
+    p->dir_fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (p->dir_fd < 0) {
+        if (errno == ELOOP) {
+            return MOAT_ERR_PORT_INSECURE;
+        }
+        if (errno == ENOTDIR && lstat(p->dir, &st) == 0 && S_ISLNK(st.st_mode)) {
+            return MOAT_ERR_PORT_INSECURE;
+        }
+        return MOAT_ERR_PORT_IO;
+    }
+    if (fstat(p->dir_fd, &st) != 0 || !S_ISDIR(st.st_mode)) {
+        return MOAT_ERR_PORT_IO;
+    }
+    if (st.st_uid != geteuid() || (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+        return MOAT_ERR_PORT_INSECURE;
+    }
+    return MOAT_OK;
+}
+
 moat_err moat_port_posix_open(moat_port_posix *p, const char *state_dir,
                               const moat_port_posix_config *cfg, moat_port *out)
 {
@@ -970,30 +1256,29 @@ moat_err moat_port_posix_open(moat_port_posix *p, const char *state_dir,
     }
     memcpy(p->dir, state_dir, n + 1u);
     rc = config_apply(p, cfg);
-    if (rc != MOAT_OK) {
-        moat_wipe(p, sizeof(*p));
-        return rc;
+    if (rc == MOAT_OK) {
+        if (mkdir(p->dir, DIR_MODE) == 0) {
+            rc = sync_parent(p->dir); /* the new directory entry is durable */
+        } else if (errno != EEXIST) {
+            rc = MOAT_ERR_PORT_IO;
+        }
     }
-    if (mkdir(p->dir, DIR_MODE) != 0 && errno != EEXIST) {
-        moat_wipe(p, sizeof(*p));
-        return MOAT_ERR_PORT_IO;
+    if (rc == MOAT_OK) {
+        rc = dir_open_checked(p);
     }
-    p->dir_fd = open(p->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (p->dir_fd < 0) {
-        moat_wipe(p, sizeof(*p));
-        return MOAT_ERR_PORT_IO;
-    }
-    if (flock(p->dir_fd, LOCK_EX | LOCK_NB) != 0) {
+    if (rc == MOAT_OK && flock(p->dir_fd, LOCK_EX | LOCK_NB) != 0) {
         rc = (errno == EWOULDBLOCK) ? MOAT_ERR_PORT_BUSY : MOAT_ERR_PORT_IO;
-        (void)close(p->dir_fd);
+    }
+    if (rc != MOAT_OK) {
+        if (p->dir_fd >= 0) {
+            (void)close(p->dir_fd);
+        }
         moat_wipe(p, sizeof(*p));
+        p->dir_fd = -1;
         return rc;
     }
     p->open = true;
-    rc = remove_tmp_files(p);
-    if (rc == MOAT_OK) {
-        rc = uds_ensure(p);
-    }
+    rc = state_ensure(p);
     if (rc == MOAT_OK) {
         rc = slots_ensure(p);
     }

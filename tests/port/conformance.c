@@ -196,6 +196,55 @@ static void test_entropy_fail_closed(void **st)
     assert_false(all_equal(buf, sizeof(buf), 0));
 }
 
+/*
+ * The port's OWN entropy source failing (not the fault port's knob): needs
+ * the factory's entropy_fail hook. Output wiped over its whole length (even
+ * if the source produced part of it), key generation fails with
+ * MOAT_ERR_PORT_ENTROPY and changes nothing (old key kept, absent key
+ * stays absent), and everything works again once the source recovers.
+ */
+static void test_entropy_port_fail_closed(void **st)
+{
+    pc_fixture *fx = *st;
+    moat_ec_public_key before;
+    moat_ec_public_key after;
+    uint8_t buf[200];
+    if (fx->fac->entropy_fail == NULL) {
+        print_message("NOTICE: port '%s' has no entropy_fail hook: port-level entropy "
+                      "failure NOT tested (only the fault port's knob is)\n",
+                      fx->fac->name);
+        skip();
+    }
+    if (fx->port.ops->key_generate != NULL) {
+        assert_int_equal(PCALL(&fx->port, key_generate, 0, MOAT_CURVE_P256), MOAT_OK);
+        assert_int_equal(PCALL(&fx->port, key_public, 0, &before), MOAT_OK);
+    }
+    fx->fac->entropy_fail(fx->state, true);
+    memset(buf, 0xAA, sizeof(buf));
+    assert_int_equal(PCALL(&fx->port, entropy, buf, sizeof(buf)), MOAT_ERR_PORT_ENTROPY);
+    assert_true(all_equal(buf, sizeof(buf), 0));
+    memset(buf, 0xAA, sizeof(buf));
+    assert_int_equal(PCALL(&fx->port, entropy, buf, 1), MOAT_ERR_PORT_ENTROPY);
+    assert_int_equal(buf[0], 0);
+    assert_int_equal(buf[1], 0xAA); /* wiped over len only */
+    if (fx->port.ops->key_generate != NULL) {
+        assert_int_equal(PCALL(&fx->port, key_generate, 0, MOAT_CURVE_P256),
+                         MOAT_ERR_PORT_ENTROPY);
+        assert_int_equal(PCALL(&fx->port, key_generate, 1, MOAT_CURVE_P384),
+                         MOAT_ERR_PORT_ENTROPY);
+    }
+    fx->fac->entropy_fail(fx->state, false);
+    if (fx->port.ops->key_generate != NULL) {
+        assert_int_equal(PCALL(&fx->port, key_public, 0, &after), MOAT_OK);
+        assert_int_equal(after.q_len, before.q_len);
+        assert_memory_equal(after.q, before.q, before.q_len);
+        assert_int_equal(PCALL(&fx->port, key_public, 1, &after), MOAT_ERR_PORT_NOT_FOUND);
+        assert_int_equal(PCALL(&fx->port, key_generate, 1, MOAT_CURVE_P384), MOAT_OK);
+    }
+    assert_int_equal(PCALL(&fx->port, entropy, buf, sizeof(buf)), MOAT_OK);
+    assert_false(all_equal(buf + 100, 100, 0));
+}
+
 /* ----------------------------------------------------------------- time */
 
 static void test_time(void **st)
@@ -749,7 +798,11 @@ static void test_slot_bounds(void **st)
     assert_int_equal(PCALL(&fx->port, slot_erase, MOAT_PORT_SLOT_COUNT), MOAT_ERR_INVALID_ARGUMENT);
 }
 
-/* A cut slot write leaves a prefix; a cut erase leaves whole blocks either way. */
+/*
+ * A cut slot write leaves a prefix. A cut erase leaves whole blocks either
+ * way; through the fault port (no partial-erase call in port.h) a torn
+ * erase leaves the slot untouched, like a cut before it.
+ */
 static void test_slot_cut(void **st)
 {
     pc_fixture *fx = *st;
@@ -799,13 +852,10 @@ static void test_slot_cut(void **st)
             bool erased = all_equal(g_slot + b, info.erase_size, info.erased_value);
             bool old = memcmp(g_slot + b, data + b, info.erase_size) == 0;
             assert_true(erased || old); /* never a half-erased block */
-            if (modes[mi] == MOAT_PORT_FAULT_CUT_BEFORE) {
-                assert_true(old);
-            } else if (modes[mi] == MOAT_PORT_FAULT_CUT_AFTER) {
+            if (modes[mi] == MOAT_PORT_FAULT_CUT_AFTER) {
                 assert_true(erased);
-            } else {
-                size_t half = (info.size / info.erase_size) / 2u * info.erase_size;
-                assert_true(b < half ? erased : old);
+            } else { /* BEFORE and TORN */
+                assert_true(old);
             }
         }
     }
@@ -851,15 +901,25 @@ static void test_keys(void **st)
     memset(sig, 0xAA, sizeof(sig));
     assert_int_equal(PCALL(&fx->port, key_sign, 0, MOAT_HASH_SHA256, digest, 32, sig),
                      MOAT_ERR_PORT_NOT_FOUND);
-    assert_true(all_equal(sig, sizeof(sig), 0xAA)); /* nothing written */
+    assert_true(all_equal(sig, sizeof(sig), 0)); /* wiped over MOAT_ECDSA_RAW_MAX */
     assert_int_equal(PCALL(&fx->port, key_generate, 0, MOAT_CURVE_P256), MOAT_OK);
     assert_int_equal(PCALL(&fx->port, key_generate, 1, MOAT_CURVE_P384), MOAT_OK);
     sign_verify(&fx->port, 0, MOAT_CURVE_P256);
     sign_verify(&fx->port, 1, MOAT_CURVE_P384);
-    /* wrong digest length */
+    /* wrong digest length, id out of range, NULL digest: wiped over RAW_MAX */
+    memset(sig, 0xAA, sizeof(sig));
     assert_int_equal(PCALL(&fx->port, key_sign, 0, MOAT_HASH_SHA256, digest, 31, sig),
                      MOAT_ERR_INVALID_ARGUMENT);
-    assert_true(all_equal(sig, 64, 0));
+    assert_true(all_equal(sig, sizeof(sig), 0));
+    memset(sig, 0xAA, sizeof(sig));
+    assert_int_equal(PCALL(&fx->port, key_sign, MOAT_PORT_KEY_COUNT, MOAT_HASH_SHA256, digest,
+                           32, sig),
+                     MOAT_ERR_INVALID_ARGUMENT);
+    assert_true(all_equal(sig, sizeof(sig), 0));
+    memset(sig, 0xAA, sizeof(sig));
+    assert_int_equal(PCALL(&fx->port, key_sign, 1, MOAT_HASH_SHA384, NULL, 48, sig),
+                     MOAT_ERR_INVALID_ARGUMENT);
+    assert_true(all_equal(sig, sizeof(sig), 0));
     /* regenerate replaces; an unsupported curve changes nothing */
     assert_int_equal(PCALL(&fx->port, key_public, 0, &pub), MOAT_OK);
     assert_int_equal(PCALL(&fx->port, key_generate, 0, MOAT_CURVE_P256), MOAT_OK);
@@ -916,6 +976,7 @@ int port_conformance_run(const port_factory *f)
         cmocka_unit_test_setup_teardown(test_abi, pc_setup, pc_teardown),
         cmocka_unit_test_setup_teardown(test_entropy_nonconstant, pc_setup, pc_teardown),
         cmocka_unit_test_setup_teardown(test_entropy_fail_closed, pc_setup, pc_teardown),
+        cmocka_unit_test_setup_teardown(test_entropy_port_fail_closed, pc_setup, pc_teardown),
         cmocka_unit_test_setup_teardown(test_time, pc_setup, pc_teardown),
         cmocka_unit_test_setup_teardown(test_time_faults, pc_setup, pc_teardown),
         cmocka_unit_test_setup_teardown(test_uds, pc_setup, pc_teardown),

@@ -14,6 +14,7 @@
 
 #include "conformance.h"
 #include "moat/core.h"
+#include "moat/crypto.h"
 #include "moat_port_fault.h"
 #include "moat_port_posix.h"
 
@@ -63,6 +64,13 @@ static void fault_close(void *state)
     moat_port_posix_close(&s->p);
 }
 
+/* The port under test is the fault port: its entropy knob is its source. */
+static void fault_entropy_fail(void *state, bool fail)
+{
+    fault_state *s = state;
+    moat_port_fault_entropy_fail_after(&s->f, fail ? 0u : MOAT_PORT_FAULT_NEVER);
+}
+
 static const port_factory fault_factory = {
     .name = "fault(posix), no fault enabled",
     .state_size = sizeof(fault_state),
@@ -74,6 +82,7 @@ static const port_factory fault_factory = {
     .counter_max = UINT64_MAX,
     .slot_present = 0,
     .slot_absent = 2,
+    .entropy_fail = fault_entropy_fail,
 };
 
 /* ---------------------------------------------------- fault knob tests */
@@ -147,6 +156,7 @@ static void test_cut_kills_everything(void **st)
     fault_state *s = FX_STATE(st);
     moat_port *fp = FX_PORT(st);
     uint8_t b[MOAT_PORT_UDS_SIZE];
+    uint8_t sig[MOAT_ECDSA_RAW_MAX];
     uint64_t v = 9;
     int64_t t = 9;
     size_t len = 9;
@@ -171,7 +181,12 @@ static void test_cut_kills_everything(void **st)
                      MOAT_ERR_PORT_POWER_CUT);
     assert_int_equal(len, 0);
     assert_int_equal(PCALL(fp, key_public, 1, &pub), MOAT_ERR_PORT_POWER_CUT);
-    assert_int_equal(PCALL(fp, key_sign, 1, MOAT_HASH_SHA256, b, 32, b), MOAT_ERR_PORT_POWER_CUT);
+    memset(b, 0x11, sizeof(b));
+    memset(sig, 0xAA, sizeof(sig));
+    assert_int_equal(PCALL(fp, key_sign, 1, MOAT_HASH_SHA256, b, 32, sig), MOAT_ERR_PORT_POWER_CUT);
+    for (size_t i = 0; i < sizeof(sig); i++) {
+        assert_int_equal(sig[i], 0); /* wiped over MOAT_ECDSA_RAW_MAX */
+    }
     assert_int_equal(PCALL(fp, slot_info, 0, &info), MOAT_ERR_PORT_POWER_CUT);
     assert_int_equal(PCALL(fp, slot_read, 0, 0, b, 4), MOAT_ERR_PORT_POWER_CUT);
     assert_int_equal(PCALL(fp, slot_write, 0, 0, b, 4), MOAT_ERR_PORT_POWER_CUT);
@@ -191,6 +206,53 @@ static void test_cut_kills_everything(void **st)
     for (int i = 0; i < 5; i++) {
         assert_int_equal(PCALL(fp, counter_advance, 0, 5u + (uint64_t)i), MOAT_OK);
     }
+}
+
+/* key_generate draws on the entropy knob: counted, nothing changed. */
+static void test_keygen_entropy_knob(void **st)
+{
+    fault_state *s = FX_STATE(st);
+    moat_port *fp = FX_PORT(st);
+    moat_ec_public_key a;
+    moat_ec_public_key b;
+    uint8_t buf[8];
+    assert_int_equal(PCALL(fp, key_generate, 0, MOAT_CURVE_P256), MOAT_OK);
+    assert_int_equal(PCALL(fp, key_public, 0, &a), MOAT_OK);
+    moat_port_fault_entropy_fail_after(&s->f, 1);
+    assert_int_equal(PCALL(fp, entropy, buf, sizeof(buf)), MOAT_OK); /* the 1 good call */
+    assert_int_equal(PCALL(fp, key_generate, 0, MOAT_CURVE_P256), MOAT_ERR_PORT_ENTROPY);
+    assert_int_equal(PCALL(fp, key_generate, 3, MOAT_CURVE_P256), MOAT_ERR_PORT_ENTROPY);
+    assert_int_equal(moat_port_fault_writes(&s->f), 3); /* still persistent writes */
+    assert_int_equal(PCALL(fp, key_public, 0, &b), MOAT_OK);
+    assert_memory_equal(a.q, b.q, a.q_len);
+    assert_int_equal(PCALL(fp, key_public, 3, &b), MOAT_ERR_PORT_NOT_FOUND);
+    /* key_generate uses up one good call like entropy() */
+    moat_port_fault_entropy_fail_after(&s->f, 1);
+    assert_int_equal(PCALL(fp, key_generate, 3, MOAT_CURVE_P256), MOAT_OK);
+    assert_int_equal(PCALL(fp, entropy, buf, sizeof(buf)), MOAT_ERR_PORT_ENTROPY);
+    /* a cut at a key_generate wins over the entropy failure */
+    moat_port_fault_entropy_fail_after(&s->f, 0);
+    moat_port_fault_cut_at(&s->f, moat_port_fault_writes(&s->f) + 1u, MOAT_PORT_FAULT_CUT_AFTER);
+    assert_int_equal(PCALL(fp, key_generate, 3, MOAT_CURVE_P256), MOAT_ERR_PORT_POWER_CUT);
+}
+
+/* Torn erase: no partial-erase call exists, so the slot is left untouched. */
+static void test_torn_erase_is_before(void **st)
+{
+    fault_state *s = FX_STATE(st);
+    moat_port *fp = FX_PORT(st);
+    static uint8_t data[16384];
+    static uint8_t got[16384];
+    for (size_t i = 0; i < sizeof(data); i++) {
+        data[i] = (uint8_t)(i * 13u + 1u);
+    }
+    assert_int_equal(PCALL(fp, slot_erase, 0), MOAT_OK);
+    assert_int_equal(PCALL(fp, slot_write, 0, 0, data, sizeof(data)), MOAT_OK);
+    moat_port_fault_cut_at(&s->f, 3, MOAT_PORT_FAULT_CUT_TORN);
+    assert_int_equal(PCALL(fp, slot_erase, 0), MOAT_ERR_PORT_POWER_CUT);
+    moat_port_fault_reboot(&s->f);
+    assert_int_equal(PCALL(fp, slot_read, 0, 0, got, sizeof(got)), MOAT_OK);
+    assert_memory_equal(got, data, sizeof(data));
 }
 
 static void test_cut_at_passed_index(void **st)
@@ -253,6 +315,18 @@ static moat_err leaky_uds(void *ctx, uint8_t *uds, size_t len)
     return MOAT_ERR_PORT_IO;
 }
 
+static moat_err leaky_key_sign(void *ctx, uint32_t key_id, moat_hash_alg hash_alg,
+                               const uint8_t *hash, size_t hash_len, uint8_t *sig_raw)
+{
+    (void)ctx;
+    (void)key_id;
+    (void)hash_alg;
+    (void)hash;
+    (void)hash_len;
+    memset(sig_raw, 0x5A, MOAT_ECDSA_RAW_MAX);
+    return MOAT_ERR_PORT_IO;
+}
+
 static void test_wrappers_fail_closed(void **st)
 {
     static const moat_port_ops leaky = {
@@ -260,6 +334,7 @@ static void test_wrappers_fail_closed(void **st)
         .entropy = leaky_entropy,
         .device_secret = leaky_uds,
         .record_read = leaky_record_read,
+        .key_sign = leaky_key_sign,
     };
     moat_port port = {&leaky, NULL};
     uint8_t b[MOAT_PORT_UDS_SIZE];
@@ -287,6 +362,59 @@ static void test_wrappers_fail_closed(void **st)
     assert_int_equal(moat_port_key_generate(&port, 0, MOAT_CURVE_P256), MOAT_ERR_UNSUPPORTED);
     assert_int_equal(moat_port_record_write(&port, 0, b, 1), MOAT_ERR_UNSUPPORTED);
     assert_int_equal(moat_port_device_secret(&port, b, 32), MOAT_ERR_INVALID_ARGUMENT);
+    /* key_sign: the wrapper re-wipes all MOAT_ECDSA_RAW_MAX bytes */
+    {
+        uint8_t sig[MOAT_ECDSA_RAW_MAX + 4];
+        memset(sig, 0xAA, sizeof(sig));
+        assert_int_equal(moat_port_key_sign(&port, 0, MOAT_HASH_SHA256, b, 32, sig),
+                         MOAT_ERR_PORT_IO);
+        for (size_t i = 0; i < MOAT_ECDSA_RAW_MAX; i++) {
+            assert_int_equal(sig[i], 0);
+        }
+        assert_int_equal(sig[MOAT_ECDSA_RAW_MAX], 0xAA);
+        assert_int_equal(moat_port_key_sign(&port, 0, MOAT_HASH_SHA256, b, 32, NULL),
+                         MOAT_ERR_INVALID_ARGUMENT);
+    }
+}
+
+/*
+ * moat_port_signer() hands moat a sign callback whose buffer is only
+ * 2 * curve size (the moat_signer contract), while a port wipes
+ * MOAT_ECDSA_RAW_MAX bytes on failure: the adapter must not overrun it.
+ */
+static void test_signer_no_overrun(void **st)
+{
+    fault_state *s = FX_STATE(st);
+    moat_port *fp = FX_PORT(st);
+    moat_port_key key;
+    moat_signer signer;
+    uint8_t digest[32];
+    uint8_t buf[64 + 32];
+    memset(digest, 7, sizeof(digest));
+    assert_int_equal(PCALL(fp, key_generate, 4, MOAT_CURVE_P256), MOAT_OK);
+    assert_int_equal(moat_port_signer(&key, fp, 4, &signer), MOAT_OK);
+    /* success: exactly 64 bytes written */
+    memset(buf, 0xAA, sizeof(buf));
+    assert_int_equal(signer.sign(signer.ctx, MOAT_HASH_SHA256, digest, 32, buf), MOAT_OK);
+    for (size_t i = 64; i < sizeof(buf); i++) {
+        assert_int_equal(buf[i], 0xAA);
+    }
+    assert_int_equal(moat_ecdsa_verify_digest(&signer.pub, digest, 32, MOAT_SIG_RAW, buf, 64),
+                     MOAT_OK);
+    /* failure (power off): the 64 bytes wiped, nothing past them touched */
+    moat_port_fault_cut_at(&s->f, moat_port_fault_writes(&s->f) + 1u, MOAT_PORT_FAULT_CUT_BEFORE);
+    assert_int_equal(PCALL(fp, record_erase, 0), MOAT_ERR_PORT_POWER_CUT);
+    memset(buf, 0xAA, sizeof(buf));
+    assert_int_equal(signer.sign(signer.ctx, MOAT_HASH_SHA256, digest, 32, buf),
+                     MOAT_ERR_PORT_POWER_CUT);
+    for (size_t i = 0; i < sizeof(buf); i++) {
+        assert_int_equal(buf[i], i < 64 ? 0 : 0xAA);
+    }
+    moat_port_fault_reboot(&s->f);
+    /* through moat_signer_sign_digest too */
+    memset(buf, 0xAA, sizeof(buf));
+    assert_int_equal(moat_signer_sign_digest(&signer, MOAT_HASH_SHA256, digest, 32, buf), MOAT_OK);
+    assert_int_equal(buf[64], 0xAA);
 }
 
 int main(void)
@@ -295,6 +423,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_write_counting, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cut_kills_everything, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_cut_at_passed_index, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_keygen_entropy_knob, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_torn_erase_is_before, fx_setup, fx_teardown),
+        cmocka_unit_test_setup_teardown(test_signer_no_overrun, fx_setup, fx_teardown),
         cmocka_unit_test_setup_teardown(test_wrap_rejects, fx_setup, fx_teardown),
         cmocka_unit_test(test_wrappers_fail_closed),
     };
