@@ -31,6 +31,7 @@
 #include <bearssl.h>
 
 #include "moat/moat.h"
+#include "moat/x509.h"
 
 /* ------------------------------------------------------------ settings */
 
@@ -51,6 +52,23 @@
 /** Stack given to the stack-measuring thread, and the paint byte. */
 #define BENCH_STACK_SIZE (512u * 1024u)
 #define BENCH_STACK_PAINT 0xA5u
+/** Validation time of the X.509 bench chain: 2025-06-01T00:00:00Z. */
+#define BENCH_X509_NOW 1748736000LL
+/** Validity of the bench certificates: 2024-01-01 .. 2034-01-01. */
+#define BENCH_X509_NOT_BEFORE 1704067200LL
+#define BENCH_X509_NOT_AFTER 2019686400LL
+/** Days from 0000-01-01 (proleptic Gregorian, BearSSL's epoch) to 1970-01-01. */
+#define BENCH_BR_DAYS_TO_UNIX 719528u
+/** Capacity of one bench certificate / CSR. */
+#define BENCH_CERT_CAP 1024u
+/** Bench X.509 material: root, intermediate, leaf, unrelated CA. */
+#define BENCH_X509_ROOT 0u
+#define BENCH_X509_INT 1u
+#define BENCH_X509_LEAF 2u
+#define BENCH_X509_OTHER 3u
+#define BENCH_X509_N 4u
+/** Certificates handed to moat_x509_verify (leaf + unordered bag). */
+#define BENCH_X509_BAG 3u
 /** JWS output capacity (token for BENCH_JWS_PAYLOAD bytes). */
 #define BENCH_TOKEN_CAP MOAT_JWS_COMPACT_SIZE(BENCH_JWS_PAYLOAD)
 
@@ -77,6 +95,29 @@ typedef struct bench_state {
 } bench_state;
 
 static bench_state g;
+
+/** The X.509 operations' material, generated in-process with moat_x509_issue(). */
+typedef struct bench_x509 {
+    moat_ec_private_key key[BENCH_X509_N];
+    moat_signer signer[BENCH_X509_N];
+    uint8_t der[BENCH_X509_N][BENCH_CERT_CAP];
+    size_t len[BENCH_X509_N];
+    const uint8_t *bag[BENCH_X509_BAG];   /* leaf, unrelated CA, intermediate */
+    size_t bag_len[BENCH_X509_BAG];
+    moat_x509_store store;
+    moat_x509_verify_work work;           /* ~45 KiB: static, not on the stack */
+    br_x509_trust_anchor ta;              /* the same root for br_x509_minimal */
+    unsigned char ta_q[MOAT_EC_PUB_MAX];
+    /* CSR: subject and requested extensions, and the signed part of one CSR */
+    moat_x509_name csr_subject;
+    moat_x509_ext_params csr_ext;
+    uint8_t csr[BENCH_CERT_CAP];
+    size_t csr_len;
+    const uint8_t *cri;                   /* CertificationRequestInfo TLV */
+    size_t cri_len;
+} bench_x509;
+
+static bench_x509 gx;
 
 typedef void (*bench_fn)(void);
 
@@ -228,6 +269,100 @@ static void op_hash_raw(void)
     g.sink += out[0];
 }
 
+/* X.509: a 3-deep chain (leaf, intermediate, root anchor). moat builds the
+ * path from an unordered bag holding an unrelated CA before the right
+ * intermediate, then validates (signatures, validity, basicConstraints,
+ * keyUsage, critical extensions); BearSSL's br_x509_minimal is fed the
+ * pre-ordered chain (leaf, intermediate) with the root as its anchor. */
+static void op_x509_verify_moat(void)
+{
+    moat_x509_verify_params vp;
+    moat_x509_verify_result res;
+    moat_err e;
+
+    memset(&vp, 0, sizeof(vp));
+    vp.now = BENCH_X509_NOW;
+    e = moat_x509_verify(&gx.store, gx.bag, gx.bag_len, BENCH_X509_BAG, &vp, &gx.work, &res);
+    if (e != MOAT_OK || res.path_len != 3u) {
+        fail("moat_x509_verify", e);
+    }
+    g.sink += (uint32_t)res.path_len;
+}
+
+static void op_x509_verify_raw(void)
+{
+    static const size_t order[2] = {BENCH_X509_LEAF, BENCH_X509_INT};
+    br_x509_minimal_context xc;
+    const br_x509_class **vt = &xc.vtable;
+    unsigned err;
+    size_t i;
+
+    br_x509_minimal_init(&xc, &br_sha256_vtable, &gx.ta, 1);
+    br_x509_minimal_set_hash(&xc, br_sha256_ID, &br_sha256_vtable);
+    br_x509_minimal_set_ecdsa(&xc, br_ec_get_default(), br_ecdsa_i31_vrfy_asn1);
+    br_x509_minimal_set_time(&xc, (uint32_t)(BENCH_X509_NOW / 86400) + BENCH_BR_DAYS_TO_UNIX,
+                             (uint32_t)(BENCH_X509_NOW % 86400));
+    (*vt)->start_chain(vt, NULL);
+    for (i = 0; i < 2u; ++i) {
+        (*vt)->start_cert(vt, (uint32_t)gx.len[order[i]]);
+        (*vt)->append(vt, gx.der[order[i]], gx.len[order[i]]);
+        (*vt)->end_cert(vt);
+    }
+    err = (*vt)->end_chain(vt);
+    if (err != 0u) {
+        if (!g.failed) {
+            fprintf(stderr, "moat-bench: br_x509_minimal: error %u\n", err);
+        }
+        g.failed = 1;
+    }
+    g.sink += err + 1u;
+}
+
+/* CSR creation (P-256, ES256): moat builds and signs a PKCS#10 request
+ * (subject, SAN, keyUsage, EKU); raw = SHA-256 + ECDSA over the same
+ * CertificationRequestInfo bytes (and, "checked", a verify as well: moat's
+ * signer verifies each signature before release). */
+static void op_csr_moat(void)
+{
+    uint8_t out[BENCH_CERT_CAP];
+    size_t n = 0;
+    moat_err e = moat_x509_csr_create(&gx.csr_subject, &gx.csr_ext, &g.signer, out,
+                                      sizeof(out), &n);
+    if (e != MOAT_OK || n == 0u) {
+        fail("moat_x509_csr_create", e);
+        return;
+    }
+    g.sink += out[n - 1u];
+}
+
+static void csr_raw(int check)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    unsigned char sig[64];
+
+    br_sha256_init(&c);
+    br_sha256_update(&c, gx.cri, gx.cri_len);
+    br_sha256_out(&c, h);
+    if (br_ecdsa_i31_sign_raw(br_ec_get_default(), &br_sha256_vtable, h, &g.br_sk, sig)
+        != 64u ||
+        (check && br_ecdsa_i31_vrfy_raw(br_ec_get_default(), h, sizeof(h), &g.br_pk, sig,
+                                        sizeof(sig)) != 1u)) {
+        fail("br_ecdsa_i31 CSR signature", MOAT_ERR_INTERNAL);
+    }
+    g.sink += sig[0];
+}
+
+static void op_csr_raw(void)
+{
+    csr_raw(0);
+}
+
+static void op_csr_checked_raw(void)
+{
+    csr_raw(1);
+}
+
 static void op_nothing(void)
 {
     g.sink += 1u;
@@ -243,6 +378,12 @@ static const bench_op g_ops[] = {
     {"ecdsa_p256_sign_digest", "ECDSA P-256 sign of a digest: the adapter alone",
      op_ecdsa_sign_moat, op_ecdsa_sign_raw},
     {"sha256_1mib", "SHA-256 over 1 MiB: moat_hash vs br_sha256", op_hash_moat, op_hash_raw},
+    {"x509_verify_3deep_bag", "x509 verify 3-deep chain from unordered bag; raw = "
+     "br_x509_minimal on the pre-ordered chain", op_x509_verify_moat, op_x509_verify_raw},
+    {"csr_p256_create", "CSR creation (P-256); raw = SHA-256 + sign of the same "
+     "CertificationRequestInfo", op_csr_moat, op_csr_raw},
+    {"csr_p256_create_checked", "the same; raw = SHA-256 + sign + verify (moat's fault check)",
+     op_csr_moat, op_csr_checked_raw},
 };
 #define BENCH_NOPS (sizeof(g_ops) / sizeof(g_ops[0]))
 
@@ -354,6 +495,166 @@ static size_t stack_used(bench_fn fn)
 
 /* ---------------------------------------------------------------- setup */
 
+/** Header and content length of the DER TLV at @p p (definite lengths,
+ *  at most 2 length octets: all the bench needs). */
+static int der_tlv(const uint8_t *p, size_t n, size_t *hdr, size_t *len)
+{
+    if (n < 2u) {
+        return -1;
+    }
+    if (p[1] < 0x80u) {
+        *hdr = 2u;
+        *len = p[1];
+    } else if (p[1] == 0x81u && n >= 3u) {
+        *hdr = 3u;
+        *len = p[2];
+    } else if (p[1] == 0x82u && n >= 4u) {
+        *hdr = 4u;
+        *len = ((size_t)p[2] << 8) | p[3];
+    } else {
+        return -1;
+    }
+    return *hdr + *len <= n ? 0 : -1;
+}
+
+/** Issue certificate @p i for key @p i, signed by key @p by (== i: self-signed). */
+static moat_err bench_issue(size_t i, size_t by, const char *cn, bool ca, int path_len)
+{
+    static const uint8_t serial_base[2] = {0x4d, 0x00};
+    static moat_x509_cert issuer;
+    moat_ec_public_key pub;
+    moat_x509_issue_params p;
+    uint8_t serial[2];
+    moat_err e;
+
+    memcpy(serial, serial_base, sizeof(serial));
+    serial[1] = (uint8_t)(i + 1u);
+    e = moat_ec_public_from_private(&gx.key[i], &pub);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    memset(&p, 0, sizeof(p));
+    p.serial.ptr = serial;
+    p.serial.len = sizeof(serial);
+    p.not_before = BENCH_X509_NOT_BEFORE;
+    p.not_after = BENCH_X509_NOT_AFTER;
+    p.subject.count = 2;
+    p.subject.type[0] = MOAT_X509_ATTR_O;
+    p.subject.value[0] = "moat bench";
+    p.subject.type[1] = MOAT_X509_ATTR_CN;
+    p.subject.value[1] = cn;
+    p.subject_key = &pub;
+    p.ext.basic_constraints = true;
+    p.ext.is_ca = ca;
+    p.ext.path_len = path_len;
+    p.ext.key_usage = ca ? (uint16_t)(MOAT_X509_KU_KEY_CERT_SIGN | MOAT_X509_KU_CRL_SIGN)
+                         : (uint16_t)MOAT_X509_KU_DIGITAL_SIGNATURE;
+    p.ext.ski = true;
+    if (by == i) {
+        p.issuer = p.subject;
+    } else {
+        e = moat_x509_parse(gx.der[by], gx.len[by], &issuer);
+        if (e != MOAT_OK) {
+            return e;
+        }
+        p.issuer.raw = issuer.subject;
+        p.ext.aki = issuer.ski;
+    }
+    return moat_x509_issue(&p, &gx.signer[by], gx.der[i], sizeof(gx.der[i]), &gx.len[i]);
+}
+
+static int setup_x509(void)
+{
+    static const char *const labels[BENCH_X509_N] = {
+        "moat-bench root", "moat-bench intermediate", "moat-bench leaf", "moat-bench other"};
+    static moat_x509_cert root;
+    static const uint8_t csr_dns[] = "device-0001.example.com";
+    size_t i, hdr = 0, len = 0;
+    uint8_t d[32];
+    moat_err e = MOAT_OK;
+
+    for (i = 0; e == MOAT_OK && i < BENCH_X509_N; ++i) {
+        e = moat_hash(MOAT_HASH_SHA256, labels[i], strlen(labels[i]), d);
+        if (e == MOAT_OK) {
+            e = moat_ec_private_from_scalar(MOAT_CURVE_P256, d, sizeof(d), &gx.key[i]);
+        }
+        if (e == MOAT_OK) {
+            e = moat_signer_from_private(&gx.signer[i], &gx.key[i]);
+        }
+    }
+    moat_wipe(d, sizeof(d));
+    if (e == MOAT_OK) {
+        e = bench_issue(BENCH_X509_ROOT, BENCH_X509_ROOT, "Bench Root", true, -1);
+    }
+    if (e == MOAT_OK) {
+        e = bench_issue(BENCH_X509_INT, BENCH_X509_ROOT, "Bench Issuing CA", true, 0);
+    }
+    if (e == MOAT_OK) {
+        e = bench_issue(BENCH_X509_LEAF, BENCH_X509_INT, "device-0001", false, -1);
+    }
+    if (e == MOAT_OK) {
+        /* unrelated CA, also issued by the root, offered first in the bag */
+        e = bench_issue(BENCH_X509_OTHER, BENCH_X509_ROOT, "Bench Other CA", true, -1);
+    }
+    if (e == MOAT_OK) {
+        e = moat_x509_store_init(&gx.store, NULL, 0);
+    }
+    if (e == MOAT_OK) {
+        e = moat_x509_store_add(&gx.store, gx.der[BENCH_X509_ROOT], gx.len[BENCH_X509_ROOT]);
+    }
+    if (e == MOAT_OK) {
+        e = moat_x509_parse(gx.der[BENCH_X509_ROOT], gx.len[BENCH_X509_ROOT], &root);
+    }
+    if (e != MOAT_OK) {
+        fail("x509 bench setup", e);
+        return -1;
+    }
+    gx.bag[0] = gx.der[BENCH_X509_LEAF];
+    gx.bag_len[0] = gx.len[BENCH_X509_LEAF];
+    gx.bag[1] = gx.der[BENCH_X509_OTHER];
+    gx.bag_len[1] = gx.len[BENCH_X509_OTHER];
+    gx.bag[2] = gx.der[BENCH_X509_INT];
+    gx.bag_len[2] = gx.len[BENCH_X509_INT];
+
+    /* The same root as a BearSSL trust anchor. */
+    memcpy(gx.ta_q, root.ec_key.q, root.ec_key.q_len);
+    gx.ta.dn.data = (unsigned char *)gx.der[BENCH_X509_ROOT] +
+                    (root.subject.ptr - gx.der[BENCH_X509_ROOT]);
+    gx.ta.dn.len = root.subject.len;
+    gx.ta.flags = BR_X509_TA_CA;
+    gx.ta.pkey.key_type = BR_KEYTYPE_EC;
+    gx.ta.pkey.key.ec.curve = BR_EC_secp256r1;
+    gx.ta.pkey.key.ec.q = gx.ta_q;
+    gx.ta.pkey.key.ec.qlen = root.ec_key.q_len;
+
+    /* CSR: one made now gives the CertificationRequestInfo the raw side signs. */
+    gx.csr_subject.count = 2;
+    gx.csr_subject.type[0] = MOAT_X509_ATTR_O;
+    gx.csr_subject.value[0] = "moat bench";
+    gx.csr_subject.type[1] = MOAT_X509_ATTR_CN;
+    gx.csr_subject.value[1] = "device-0001";
+    gx.csr_ext.path_len = -1;
+    gx.csr_ext.key_usage = MOAT_X509_KU_DIGITAL_SIGNATURE;
+    gx.csr_ext.san_count = 1;
+    gx.csr_ext.san[0].type = MOAT_X509_GN_DNS;
+    gx.csr_ext.san[0].value.ptr = csr_dns;
+    gx.csr_ext.san[0].value.len = sizeof(csr_dns) - 1u;
+    e = moat_x509_csr_create(&gx.csr_subject, &gx.csr_ext, &g.signer, gx.csr,
+                             sizeof(gx.csr), &gx.csr_len);
+    if (e != MOAT_OK) {
+        fail("moat_x509_csr_create", e);
+        return -1;
+    }
+    if (der_tlv(gx.csr, gx.csr_len, &hdr, &len) != 0 ||
+        der_tlv(gx.csr + hdr, len, &i, &gx.cri_len) != 0) {
+        fail("CSR shape", MOAT_ERR_DER_LENGTH);
+        return -1;
+    }
+    gx.cri = gx.csr + hdr;
+    gx.cri_len += i;
+    return 0;
+}
+
 static int setup(void)
 {
     static const char seed_label[] = "moat-bench fixed P-256 key";
@@ -425,7 +726,7 @@ static int setup(void)
     for (i = 0; i < BENCH_HASH_LEN; ++i) {
         g.big[i] = (uint8_t)(i ^ (i >> 8));
     }
-    return 0;
+    return setup_x509();
 }
 
 /* ----------------------------------------------------------------- main */
@@ -543,5 +844,9 @@ int main(int argc, char **argv)
     free(g.big);
     moat_ec_private_wipe(&g.priv);
     moat_wipe(g.br_x, sizeof(g.br_x));
+    for (k = 0; k < BENCH_X509_N; ++k) {
+        moat_ec_private_wipe(&gx.key[k]);
+    }
+    moat_wipe(gx.signer, sizeof(gx.signer));
     return g.failed ? 1 : 0;
 }

@@ -5,8 +5,13 @@
  * (the private key never leaves the port), published as a JWK whose kid is
  * its RFC 7638 thumbprint, a JWS signed by the device and verified, a 2-of-2
  * JWS General JSON Serialization, and a tampered token refused with its
- * exact error. Run twice on the same state directory: the second run reuses
- * the same persistent device key.
+ * exact error. Then certificates: the device requests a certificate with a
+ * PKCS#10 CSR signed by its port key, a service CA (in memory here, a
+ * separate service in production) checks the CSR and issues an X.509
+ * certificate, and the device installs it only after validating it to its
+ * trust store and checking it certifies its own key (atomically, through a
+ * port record). Run twice on the same state directory: the second run
+ * reuses the same persistent device key and finds the installed chain.
  *
  * Usage: moat-demo STATE_DIR
  */
@@ -19,6 +24,7 @@
 
 #define DEMO_KEY_DEVICE 0u
 #define DEMO_KEY_COSIGN 1u
+#define DEMO_RECORD_OPCERT 0u /* port record holding the operational chain */
 
 static int failures;
 
@@ -44,6 +50,65 @@ static moat_err ensure_key(const moat_port *port, uint32_t id, bool *created)
         *created = (rc == MOAT_OK);
     }
     return rc;
+}
+
+/* The service side: a CA (in memory for the demo) checks a CSR and issues. */
+static moat_err ca_issue(const moat_signer *ca, const uint8_t *ca_cert, size_t ca_len,
+                         const uint8_t *csr_der, size_t csr_len, int64_t now,
+                         uint8_t *out, size_t cap, size_t *out_len)
+{
+    moat_x509_csr csr;
+    moat_x509_cert issuer;
+    moat_x509_issue_params p;
+    static const uint8_t serial[] = {0x02, 0x42};
+    moat_err rc = moat_x509_csr_parse(csr_der, csr_len, &csr); /* proof of possession */
+    if (rc == MOAT_OK) {
+        rc = moat_x509_parse(ca_cert, ca_len, &issuer);
+    }
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    memset(&p, 0, sizeof p);
+    p.serial.ptr = serial;
+    p.serial.len = sizeof serial;
+    p.not_before = now - 60;
+    p.not_after = now + 30 * 86400;
+    p.subject.raw = csr.subject;
+    p.issuer.raw = issuer.subject;
+    p.subject_key = &csr.key;
+    p.ext.basic_constraints = true;
+    p.ext.is_ca = false;
+    p.ext.path_len = -1;
+    p.ext.key_usage = MOAT_X509_KU_DIGITAL_SIGNATURE;
+    p.ext.ski = true;
+    p.ext.aki = issuer.ski;
+    return moat_x509_issue(&p, ca, out, cap, out_len);
+}
+
+/* A self-signed root for the demo CA. */
+static moat_err ca_make_root(const moat_signer *ca, int64_t now, uint8_t *out, size_t cap,
+                             size_t *out_len)
+{
+    moat_x509_issue_params p;
+    static const uint8_t serial[] = {0x01};
+    memset(&p, 0, sizeof p);
+    p.serial.ptr = serial;
+    p.serial.len = sizeof serial;
+    p.not_before = now - 3600;
+    p.not_after = now + 10 * 365 * 86400LL;
+    p.subject.count = 2;
+    p.subject.type[0] = MOAT_X509_ATTR_O;
+    p.subject.value[0] = "moat demo";
+    p.subject.type[1] = MOAT_X509_ATTR_CN;
+    p.subject.value[1] = "moat demo device CA";
+    p.issuer = p.subject;
+    p.subject_key = &ca->pub;
+    p.ext.basic_constraints = true;
+    p.ext.is_ca = true;
+    p.ext.path_len = 0;
+    p.ext.key_usage = MOAT_X509_KU_KEY_CERT_SIGN | MOAT_X509_KU_CRL_SIGN;
+    p.ext.ski = true;
+    return moat_x509_issue(&p, ca, out, cap, out_len);
 }
 
 int main(int argc, char **argv)
@@ -128,6 +193,72 @@ int main(int argc, char **argv)
     check("the 1-signer document fails threshold 2",
           moat_jws_json_verify(doc, strlen(doc), keys, 2, 2, NULL, work, sizeof work, payload, sizeof payload, &n, &valid),
           MOAT_ERR_JOSE_THRESHOLD);
+
+    printf("5. certificates: CSR, issuance, validated install\n");
+    {
+        static moat_x509_verify_work vwork;
+        static uint8_t csr[1024], root[1024], leaf[1024], rec[MOAT_PORT_RECORD_MAX];
+        moat_ec_private_key ca_key;
+        moat_signer ca;
+        moat_x509_store store;
+        moat_x509_verify_params vp;
+        moat_x509_name subject;
+        moat_x509_ext_params ext;
+        moat_x509_cert cert;
+        const uint8_t *chain[1];
+        size_t lens[1], csr_len = 0, root_len = 0, leaf_len = 0, count = 0;
+        const uint8_t *got[2];
+        size_t got_lens[2];
+        char name[MOAT_X509_NAME_STRING_MAX];
+
+        check("service CA key (entropy from the port)",
+              moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &ca_key), MOAT_OK);
+        check("service CA signer", moat_signer_from_private(&ca, &ca_key), MOAT_OK);
+        check("self-signed CA certificate", ca_make_root(&ca, now, root, sizeof root, &root_len), MOAT_OK);
+
+        memset(&subject, 0, sizeof subject);
+        subject.count = 1;
+        subject.type[0] = MOAT_X509_ATTR_CN;
+        subject.value[0] = "moat-demo-device";
+        memset(&ext, 0, sizeof ext);
+        ext.path_len = -1;
+        ext.key_usage = MOAT_X509_KU_DIGITAL_SIGNATURE;
+        check("device CSR signed by its port key",
+              moat_x509_csr_create(&subject, &ext, &dev, csr, sizeof csr, &csr_len), MOAT_OK);
+        check("CA checks the CSR and issues",
+              ca_issue(&ca, root, root_len, csr, csr_len, now, leaf, sizeof leaf, &leaf_len), MOAT_OK);
+        if (moat_x509_parse(leaf, leaf_len, &cert) == MOAT_OK &&
+            moat_x509_name_string(&cert.subject, name, sizeof name, &n) == MOAT_OK) {
+            printf("       issued: subject %s, %zu bytes DER\n", name, leaf_len);
+        }
+
+        check("device trust store: the CA", moat_x509_store_init(&store, NULL, 0), MOAT_OK);
+        check("add the CA anchor", moat_x509_store_add(&store, root, root_len), MOAT_OK);
+        memset(&vp, 0, sizeof vp);
+        vp.now = now;
+        chain[0] = leaf;
+        lens[0] = leaf_len;
+        /* A certificate for another key is refused, and nothing is stored. */
+        check("install under the co-signer key (not the certified key)",
+              moat_x509_install(&port, DEMO_KEY_COSIGN, DEMO_RECORD_OPCERT, &store, chain, lens, 1,
+                                &vp, &vwork), MOAT_ERR_X509_KEY_MISMATCH);
+        check("install under the device key (validated, atomic)",
+              moat_x509_install(&port, DEMO_KEY_DEVICE, DEMO_RECORD_OPCERT, &store, chain, lens, 1,
+                                &vp, &vwork), MOAT_OK);
+        check("read the installed chain back",
+              moat_x509_installed(&port, DEMO_RECORD_OPCERT, rec, sizeof rec, got, got_lens, 2, &count),
+              MOAT_OK);
+        check("it is the issued certificate",
+              (count == 1 && got_lens[0] == leaf_len && memcmp(got[0], leaf, leaf_len) == 0)
+                  ? MOAT_OK : MOAT_ERR_INTERNAL, MOAT_OK);
+        printf("       renewal due now: %s; 25 days from now: %s\n",
+               moat_x509_renewal_due(&cert, now, 7 * 86400, 0) ? "yes" : "no",
+               moat_x509_renewal_due(&cert, now + 25 * 86400, 7 * 86400, 0) ? "yes" : "no");
+        vp.now = now + 31 * 86400;
+        check("the same chain a month later", moat_x509_verify(&store, chain, lens, 1, &vp, &vwork, NULL),
+              MOAT_ERR_X509_EXPIRED);
+        moat_ec_private_wipe(&ca_key);
+    }
 
     moat_port_posix_close(&posix);
     if (failures != 0) {

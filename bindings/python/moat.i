@@ -738,3 +738,668 @@ int moatpy_hash(int alg, const uint8_t *data, size_t data_len,
     return MOAT_OK;
 }
 %}
+
+/* ================================================================ X.509
+ *
+ * Certificates, CSRs and path validation (include/moat/x509.h). Structured
+ * values cross the boundary as small record blobs, decoded or encoded by
+ * moat/__init__.py:
+ *
+ *   record  = tag (1 byte) || length (2 bytes, big-endian) || value
+ *
+ * Certificate fields (moatpy_x509_fields output), one record each, repeated
+ * tags for lists:
+ *   'V' version (1)            'S' serial magnitude as encoded
+ *   'I' issuer RFC 4514 text   'U' subject RFC 4514 text
+ *   'B' notBefore, 'A' notAfter: int64 big-endian two's complement
+ *   'P' key: key type (1) || curve (1) || EC point (empty unless EC)
+ *   'G' signature algorithm (1)
+ *   'C' basicConstraints: present (1) || cA (1) || pathLen (int16 BE)
+ *   'K' keyUsage: present (1) || bits (uint16 BE)
+ *   'E' one extKeyUsage OID (dotted text)
+ *   'N' one subjectAltName: GeneralName type (1) || value
+ *   'X' one extension: critical (1) || understood (1) || dotted OID
+ *
+ * Names to write (moat_x509_name), one record per attribute in order:
+ *   tag = moat_x509_attr value (1..5), value = UTF-8 text (no NUL);
+ *   or a single record 'R' whose value is a Name TLV used verbatim.
+ *
+ * Extensions to write (moat_x509_ext_params):
+ *   'b' basicConstraints: cA (1) || pathLen (int16 BE, -1 none)
+ *   'k' keyUsage bits (uint16 BE)     'e' extKeyUsage OID (dotted text)
+ *   'd' SAN dNSName   'u' SAN URI     'i' SAN iPAddress (4 or 16 bytes)
+ *   's' write subjectKeyIdentifier (empty value)
+ *   'a' authorityKeyIdentifier keyIdentifier bytes
+ *
+ * Certificate lists (bag and roots of moatpy_x509_verify): each DER
+ * preceded by its length as 4 bytes big-endian.
+ */
+
+%{
+#include "moat/x509.h"
+
+/** Bounds of the X.509 helpers. */
+#define MOATPY_X509_FIELDS_MAX (4u * MOAT_X509_MAX_CERT_SIZE + 4096u)
+#define MOATPY_OID_MAX 64u
+#define MOATPY_OID_TEXT_MAX 128u
+#define MOATPY_X509_OUT_MAX (MOAT_X509_MAX_CERT_SIZE + 1024u)
+
+/** A record writer over a fixed buffer. */
+typedef struct { uint8_t *buf; size_t cap; size_t len; int overflow; } moatpy_rec;
+
+static void moatpy_rec_put(moatpy_rec *r, uint8_t tag, const void *v, size_t n)
+{
+    if (n > 0xFFFFu || r->cap - r->len < 3u + n) {
+        r->overflow = 1;
+        return;
+    }
+    r->buf[r->len] = tag;
+    r->buf[r->len + 1u] = (uint8_t)(n >> 8);
+    r->buf[r->len + 2u] = (uint8_t)n;
+    if (n > 0u) {
+        memcpy(r->buf + r->len + 3u, v, n);
+    }
+    r->len += 3u + n;
+}
+
+static void moatpy_be64(int64_t v, uint8_t out[8])
+{
+    uint64_t u = (uint64_t)v;
+    int i;
+    for (i = 7; i >= 0; --i) {
+        out[i] = (uint8_t)u;
+        u >>= 8;
+    }
+}
+
+/** A record reader. Returns 1 and the next record, 0 at the end, -1 malformed. */
+static int moatpy_rec_next(const uint8_t *b, size_t len, size_t *pos, uint8_t *tag,
+                           const uint8_t **v, size_t *n)
+{
+    if (*pos == len) {
+        return 0;
+    }
+    if (len - *pos < 3u) {
+        return -1;
+    }
+    *tag = b[*pos];
+    *n = ((size_t)b[*pos + 1u] << 8) | b[*pos + 2u];
+    if (len - *pos - 3u < *n) {
+        return -1;
+    }
+    *v = b + *pos + 3u;
+    *pos += 3u + *n;
+    return 1;
+}
+
+/** Text storage for names: NUL-terminated copies of record values. */
+typedef struct {
+    char text[MOAT_X509_MAX_NAME_ATTRS][MOATPY_OID_TEXT_MAX * 2u];
+} moatpy_name_store;
+
+/** Decode a name blob into @p name (values copied into @p st). */
+static moat_err moatpy_name_in(const uint8_t *b, size_t len, moat_x509_name *name,
+                               moatpy_name_store *st)
+{
+    size_t pos = 0, v_len;
+    const uint8_t *v;
+    uint8_t tag;
+    int more;
+
+    memset(name, 0, sizeof(*name));
+    while ((more = moatpy_rec_next(b, len, &pos, &tag, &v, &v_len)) == 1) {
+        if (tag == 'R') {
+            name->raw.ptr = v;
+            name->raw.len = v_len;
+            continue;
+        }
+        if (tag < 1u || tag > 5u || name->count == MOAT_X509_MAX_NAME_ATTRS) {
+            return name->count == MOAT_X509_MAX_NAME_ATTRS ? MOAT_ERR_X509_TOO_MANY
+                                                           : MOAT_ERR_INVALID_ARGUMENT;
+        }
+        if (v_len >= sizeof(st->text[0]) || memchr(v, 0, v_len) != NULL) {
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+        memcpy(st->text[name->count], v, v_len);
+        st->text[name->count][v_len] = '\0';
+        name->type[name->count] = (moat_x509_attr)tag;
+        name->value[name->count] = st->text[name->count];
+        name->count++;
+    }
+    return more < 0 ? MOAT_ERR_INVALID_ARGUMENT : MOAT_OK;
+}
+
+/** OID storage for extKeyUsage entries. */
+typedef struct {
+    uint8_t oid[MOAT_X509_MAX_EKU][MOATPY_OID_MAX];
+} moatpy_ext_store;
+
+/** Decode an extensions blob into @p ext (pointing into @p b and @p st). */
+static moat_err moatpy_ext_in(const uint8_t *b, size_t len, moat_x509_ext_params *ext,
+                              moatpy_ext_store *st)
+{
+    size_t pos = 0, v_len;
+    const uint8_t *v;
+    uint8_t tag;
+    int more;
+
+    memset(ext, 0, sizeof(*ext));
+    ext->path_len = -1;
+    while ((more = moatpy_rec_next(b, len, &pos, &tag, &v, &v_len)) == 1) {
+        switch (tag) {
+        case 'b':
+            if (v_len != 3u) {
+                return MOAT_ERR_INVALID_ARGUMENT;
+            }
+            ext->basic_constraints = true;
+            ext->is_ca = v[0] != 0u;
+            ext->path_len = (int)(int16_t)(uint16_t)(((unsigned)v[1] << 8) | v[2]);
+            break;
+        case 'k':
+            if (v_len != 2u) {
+                return MOAT_ERR_INVALID_ARGUMENT;
+            }
+            ext->key_usage = (uint16_t)(((unsigned)v[0] << 8) | v[1]);
+            break;
+        case 'e': {
+            char dotted[MOATPY_OID_TEXT_MAX];
+            size_t olen = 0;
+            moat_err rc;
+            if (ext->eku_count == MOAT_X509_MAX_EKU) {
+                return MOAT_ERR_X509_TOO_MANY;
+            }
+            if (v_len >= sizeof(dotted) || memchr(v, 0, v_len) != NULL) {
+                return MOAT_ERR_INVALID_ARGUMENT;
+            }
+            memcpy(dotted, v, v_len);
+            dotted[v_len] = '\0';
+            rc = moat_x509_oid_encode(dotted, st->oid[ext->eku_count], MOATPY_OID_MAX, &olen);
+            if (rc != MOAT_OK) {
+                return rc;
+            }
+            ext->eku[ext->eku_count].ptr = st->oid[ext->eku_count];
+            ext->eku[ext->eku_count].len = olen;
+            ext->eku_count++;
+            break;
+        }
+        case 'd':
+        case 'u':
+        case 'i':
+            if (ext->san_count == MOAT_X509_MAX_SAN) {
+                return MOAT_ERR_X509_TOO_MANY;
+            }
+            ext->san[ext->san_count].type = tag == 'd' ? MOAT_X509_GN_DNS
+                                          : tag == 'u' ? MOAT_X509_GN_URI : MOAT_X509_GN_IP;
+            ext->san[ext->san_count].value.ptr = v;
+            ext->san[ext->san_count].value.len = v_len;
+            ext->san_count++;
+            break;
+        case 's':
+            ext->ski = true;
+            break;
+        case 'a':
+            ext->aki.ptr = v;
+            ext->aki.len = v_len;
+            break;
+        default:
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+    }
+    return more < 0 ? MOAT_ERR_INVALID_ARGUMENT : MOAT_OK;
+}
+
+/** Split a length-prefixed certificate list into @p ptrs / @p lens. */
+static moat_err moatpy_list_in(const uint8_t *b, size_t len, const uint8_t **ptrs,
+                               size_t *lens, size_t max, size_t *count)
+{
+    size_t pos = 0;
+    *count = 0;
+    while (pos < len) {
+        size_t n;
+        if (len - pos < 4u) {
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+        n = ((size_t)b[pos] << 24) | ((size_t)b[pos + 1u] << 16) |
+            ((size_t)b[pos + 2u] << 8) | b[pos + 3u];
+        pos += 4u;
+        if (len - pos < n) {
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+        if (*count == max) {
+            return MOAT_ERR_X509_TOO_MANY;
+        }
+        ptrs[*count] = b + pos;
+        lens[*count] = n;
+        (*count)++;
+        pos += n;
+    }
+    return MOAT_OK;
+}
+
+/** Copy @p r's buffer out as the helper's output (or fail on overflow). */
+static moat_err moatpy_rec_out(moatpy_rec *r, uint8_t **out, size_t *out_len)
+{
+    if (r->overflow) {
+        return MOAT_ERR_INTERNAL;
+    }
+    *out = r->buf;
+    *out_len = r->len;
+    r->buf = NULL;
+    return MOAT_OK;
+}
+
+typedef struct {
+    const moat_x509_name *subject; const moat_x509_ext_params *ext;
+    const moat_signer *signer;
+} moatpy_csr_ctx;
+static moat_err moatpy_fill_csr(void *c, uint8_t *o, size_t cap, size_t *len)
+{
+    const moatpy_csr_ctx *x = (const moatpy_csr_ctx *)c;
+    return moat_x509_csr_create(x->subject, x->ext, x->signer, o, cap, len);
+}
+
+typedef struct {
+    const moat_x509_issue_params *p; const moat_signer *signer;
+} moatpy_issue_ctx;
+static moat_err moatpy_fill_issue(void *c, uint8_t *o, size_t cap, size_t *len)
+{
+    const moatpy_issue_ctx *x = (const moatpy_issue_ctx *)c;
+    return moat_x509_issue(x->p, x->signer, o, cap, len);
+}
+%}
+
+%apply (const uint8_t *IN, size_t IN_LEN) {
+    (const uint8_t *pem, size_t pem_len),
+    (const uint8_t *bag, size_t bag_len),
+    (const uint8_t *roots, size_t roots_len),
+    (const uint8_t *subject, size_t subject_len),
+    (const uint8_t *issuer, size_t issuer_len),
+    (const uint8_t *issuer_der, size_t issuer_der_len),
+    (const uint8_t *ext, size_t ext_len),
+    (const uint8_t *serial, size_t serial_len),
+    (const uint8_t *ipaddr, size_t ipaddr_len),
+    (const uint8_t *oid, size_t oid_len)
+};
+%apply (uint8_t **out, size_t *out_len) { (uint8_t **out2, size_t *out2_len) };
+%apply int *OUTPUT { int *failed_out };
+%apply long long *OUTPUT { long long *next_out };
+
+%inline %{
+/** MOAT_ERR_NOT_FOUND (end of a PEM bundle). */
+int moatpy_err_not_found(void) { return (int)MOAT_ERR_NOT_FOUND; }
+
+/** Parse a DER certificate and return its fields as records (see above). */
+int moatpy_x509_fields(const uint8_t *der, size_t der_len, uint8_t **out, size_t *out_len)
+{
+    moat_x509_cert *cert;
+    moatpy_rec r;
+    char text[MOAT_X509_NAME_STRING_MAX];
+    uint8_t tmp[8];
+    size_t i, n;
+    moat_err rc;
+
+    cert = (moat_x509_cert *)calloc(1, sizeof(*cert));
+    r.buf = (uint8_t *)calloc(1, MOATPY_X509_FIELDS_MAX);
+    r.cap = MOATPY_X509_FIELDS_MAX;
+    r.len = 0;
+    r.overflow = 0;
+    if (cert == NULL || r.buf == NULL) {
+        free(cert);
+        free(r.buf);
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moat_x509_parse(der, der_len, cert);
+    if (rc == MOAT_OK) {
+        tmp[0] = (uint8_t)cert->version;
+        moatpy_rec_put(&r, 'V', tmp, 1);
+        moatpy_rec_put(&r, 'S', cert->serial.ptr, cert->serial.len);
+        rc = moat_x509_name_string(&cert->issuer, text, sizeof(text), &n);
+    }
+    if (rc == MOAT_OK) {
+        moatpy_rec_put(&r, 'I', text, n);
+        rc = moat_x509_name_string(&cert->subject, text, sizeof(text), &n);
+    }
+    if (rc == MOAT_OK) {
+        moatpy_rec_put(&r, 'U', text, n);
+        moatpy_be64(cert->not_before, tmp);
+        moatpy_rec_put(&r, 'B', tmp, 8);
+        moatpy_be64(cert->not_after, tmp);
+        moatpy_rec_put(&r, 'A', tmp, 8);
+        {
+            uint8_t kb[2 + MOAT_EC_PUB_MAX];
+            size_t kn = 2;
+            kb[0] = (uint8_t)cert->key_type;
+            kb[1] = 0;
+            if (cert->key_type == MOAT_X509_KEY_EC) {
+                kb[1] = (uint8_t)cert->ec_key.curve;
+                memcpy(kb + 2, cert->ec_key.q, cert->ec_key.q_len);
+                kn += cert->ec_key.q_len;
+            }
+            moatpy_rec_put(&r, 'P', kb, kn);
+        }
+        tmp[0] = (uint8_t)cert->sig_alg;
+        moatpy_rec_put(&r, 'G', tmp, 1);
+        tmp[0] = cert->has_basic_constraints ? 1u : 0u;
+        tmp[1] = cert->is_ca ? 1u : 0u;
+        tmp[2] = (uint8_t)((uint16_t)(int16_t)cert->path_len >> 8);
+        tmp[3] = (uint8_t)(uint16_t)(int16_t)cert->path_len;
+        moatpy_rec_put(&r, 'C', tmp, 4);
+        tmp[0] = cert->has_key_usage ? 1u : 0u;
+        tmp[1] = (uint8_t)(cert->key_usage >> 8);
+        tmp[2] = (uint8_t)cert->key_usage;
+        moatpy_rec_put(&r, 'K', tmp, 3);
+        for (i = 0; rc == MOAT_OK && i < cert->eku_count; ++i) {
+            rc = moat_x509_oid_string(&cert->eku[i], text, sizeof(text), &n);
+            if (rc == MOAT_OK) {
+                moatpy_rec_put(&r, 'E', text, n);
+            }
+        }
+    }
+    for (i = 0; rc == MOAT_OK && i < cert->san_count; ++i) {
+        uint8_t sb[1 + 0x400];
+        if (cert->san[i].value.len > sizeof(sb) - 1u) {
+            rc = MOAT_ERR_INPUT_TOO_LARGE;
+            break;
+        }
+        sb[0] = (uint8_t)cert->san[i].type;
+        if (cert->san[i].value.len > 0u) {
+            memcpy(sb + 1, cert->san[i].value.ptr, cert->san[i].value.len);
+        }
+        moatpy_rec_put(&r, 'N', sb, 1u + cert->san[i].value.len);
+    }
+    for (i = 0; rc == MOAT_OK && i < cert->ext_count; ++i) {
+        uint8_t xb[2 + MOAT_X509_NAME_STRING_MAX];
+        rc = moat_x509_oid_string(&cert->ext[i].oid, (char *)xb + 2, sizeof(xb) - 2u, &n);
+        if (rc == MOAT_OK) {
+            xb[0] = cert->ext[i].critical ? 1u : 0u;
+            xb[1] = cert->ext[i].understood ? 1u : 0u;
+            moatpy_rec_put(&r, 'X', xb, 2u + n);
+        }
+    }
+    if (rc == MOAT_OK) {
+        rc = moatpy_rec_out(&r, out, out_len);
+    }
+    moat_wipe(cert, sizeof(*cert));
+    free(cert);
+    free(r.buf);
+    return rc;
+}
+
+/**
+ * Decode the next CERTIFICATE PEM block of @p pem from @p offset. Returns
+ * MOAT_ERR_NOT_FOUND when no block is left; *next_out is the offset after
+ * the block.
+ */
+int moatpy_pem_decode_cert(const uint8_t *pem, size_t pem_len, long long offset,
+                           long long *next_out, uint8_t **out, size_t *out_len)
+{
+    size_t off;
+    uint8_t *buf;
+    moat_err rc;
+
+    *next_out = offset;
+    if (offset < 0 || (unsigned long long)offset > pem_len) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    off = (size_t)offset;
+    buf = (uint8_t *)calloc(1, MOAT_X509_MAX_CERT_SIZE);
+    if (buf == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moat_pem_decode((const char *)pem, pem_len, "CERTIFICATE", &off, buf,
+                         MOAT_X509_MAX_CERT_SIZE, out_len);
+    if (rc != MOAT_OK) {
+        free(buf);
+        *out_len = 0;
+        return rc;
+    }
+    *next_out = (long long)off;
+    *out = buf;
+    return MOAT_OK;
+}
+
+/**
+ * Build and validate a path from @p der (the leaf) through @p bag to an
+ * anchor of @p roots (both length-prefixed lists). @p purpose is a
+ * moat_x509_purpose; for MOAT_X509_PURPOSE_CUSTOM, @p oid is the dotted
+ * OID text. @p host (NULL: none), @p ipaddr (empty: none). Returns the
+ * failing index in *failed_out and the path as int32 big-endian entries.
+ */
+int moatpy_x509_verify(const uint8_t *der, size_t der_len,
+                       const uint8_t *bag, size_t bag_len,
+                       const uint8_t *roots, size_t roots_len,
+                       long long now, int purpose, const uint8_t *oid, size_t oid_len,
+                       const char *host, const uint8_t *ipaddr, size_t ipaddr_len,
+                       int *failed_out, uint8_t **out, size_t *out_len)
+{
+    const uint8_t *ptrs[MOAT_X509_MAX_CANDIDATES];
+    size_t lens[MOAT_X509_MAX_CANDIDATES];
+    const uint8_t *rptrs[MOAT_X509_MAX_RUNTIME_ANCHORS];
+    size_t rlens[MOAT_X509_MAX_RUNTIME_ANCHORS];
+    size_t nbag = 0, nroots = 0, i;
+    uint8_t oidbuf[MOATPY_OID_MAX];
+    char dotted[MOATPY_OID_TEXT_MAX];
+    moat_x509_store store;
+    moat_x509_verify_params vp;
+    moat_x509_verify_result res;
+    moat_x509_verify_work *work;
+    moat_err rc;
+
+    *failed_out = -1;
+    if (der == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    ptrs[0] = der;
+    lens[0] = der_len;
+    rc = moatpy_list_in(bag, bag_len, ptrs + 1, lens + 1, MOAT_X509_MAX_CANDIDATES - 1u,
+                        &nbag);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    rc = moatpy_list_in(roots, roots_len, rptrs, rlens, MOAT_X509_MAX_RUNTIME_ANCHORS,
+                        &nroots);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    rc = moat_x509_store_init(&store, NULL, 0);
+    for (i = 0; rc == MOAT_OK && i < nroots; ++i) {
+        rc = moat_x509_store_add(&store, rptrs[i], rlens[i]);
+    }
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    memset(&vp, 0, sizeof(vp));
+    vp.now = (int64_t)now;
+    vp.purpose = (moat_x509_purpose)purpose;
+    if (purpose == (int)MOAT_X509_PURPOSE_CUSTOM) {
+        size_t olen = 0;
+        if (oid == NULL || oid_len >= sizeof(dotted) || memchr(oid, 0, oid_len) != NULL) {
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+        memcpy(dotted, oid, oid_len);
+        dotted[oid_len] = '\0';
+        rc = moat_x509_oid_encode(dotted, oidbuf, sizeof(oidbuf), &olen);
+        if (rc != MOAT_OK) {
+            return rc;
+        }
+        vp.purpose_oid.ptr = oidbuf;
+        vp.purpose_oid.len = olen;
+    }
+    vp.dns_name = host;
+    if (ipaddr_len > 0u) {
+        vp.ip = ipaddr;
+        vp.ip_len = ipaddr_len;
+    }
+    work = (moat_x509_verify_work *)calloc(1, sizeof(*work));
+    if (work == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    memset(&res, 0, sizeof(res));
+    rc = moat_x509_verify(&store, ptrs, lens, 1u + nbag, &vp, work, &res);
+    free(work);
+    *failed_out = res.failed_index;
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    *out = (uint8_t *)calloc(1, 4u * MOAT_X509_MAX_DEPTH);
+    if (*out == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    for (i = 0; i < res.path_len && i < MOAT_X509_MAX_DEPTH; ++i) {
+        uint32_t u = (uint32_t)res.path[i];
+        (*out)[4u * i] = (uint8_t)(u >> 24);
+        (*out)[4u * i + 1u] = (uint8_t)(u >> 16);
+        (*out)[4u * i + 2u] = (uint8_t)(u >> 8);
+        (*out)[4u * i + 3u] = (uint8_t)u;
+    }
+    *out_len = 4u * i;
+    return MOAT_OK;
+}
+
+/** Create a CSR signed by @p key (subject and ext: record blobs). */
+int moatpy_csr_create(moatpy_key *key, const uint8_t *subject, size_t subject_len,
+                      const uint8_t *ext, size_t ext_len, uint8_t **out, size_t *out_len)
+{
+    moatpy_name_store *ns;
+    moatpy_ext_store *es;
+    moat_x509_name name;
+    moat_x509_ext_params ep;
+    moat_signer signer;
+    moatpy_csr_ctx c;
+    moat_err rc;
+
+    if (key == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    ns = (moatpy_name_store *)calloc(1, sizeof(*ns));
+    es = (moatpy_ext_store *)calloc(1, sizeof(*es));
+    if (ns == NULL || es == NULL) {
+        free(ns);
+        free(es);
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moatpy_name_in(subject, subject_len, &name, ns);
+    if (rc == MOAT_OK) {
+        rc = moatpy_ext_in(ext, ext_len, &ep, es);
+    }
+    if (rc == MOAT_OK) {
+        rc = moat_signer_from_private(&signer, &key->key);
+    }
+    if (rc == MOAT_OK) {
+        c.subject = &name;
+        c.ext = &ep;
+        c.signer = &signer;
+        rc = moatpy_fill(moatpy_fill_csr, &c, 1024u, out, out_len);
+        moat_wipe(&signer, sizeof(signer));
+    }
+    free(ns);
+    free(es);
+    return rc;
+}
+
+/** Parse a CSR (and verify its self-signature): subject text and key. */
+int moatpy_csr_parse(const uint8_t *der, size_t der_len, int *curve_out,
+                     uint8_t **out, size_t *out_len, uint8_t **out2, size_t *out2_len)
+{
+    moat_x509_csr csr;
+    char text[MOAT_X509_NAME_STRING_MAX];
+    size_t n = 0;
+    moat_err rc;
+
+    *curve_out = 0;
+    rc = moat_x509_csr_parse(der, der_len, &csr);
+    if (rc == MOAT_OK) {
+        rc = moat_x509_name_string(&csr.subject, text, sizeof(text), &n);
+    }
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    *out = (uint8_t *)calloc(1, n + 1u);
+    *out2 = (uint8_t *)calloc(1, csr.key.q_len);
+    if (*out == NULL || *out2 == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    memcpy(*out, text, n);
+    *out_len = n;
+    memcpy(*out2, csr.key.q, csr.key.q_len);
+    *out2_len = csr.key.q_len;
+    *curve_out = (int)csr.key.curve;
+    return MOAT_OK;
+}
+
+/**
+ * Issue a certificate signed by @p key. Issuer name: the subject of
+ * @p issuer_der when given (and its SKI as the AKI unless @p ext has one),
+ * else the @p issuer name blob.
+ */
+int moatpy_x509_issue(moatpy_key *key, const uint8_t *issuer_der, size_t issuer_der_len,
+                      const uint8_t *issuer, size_t issuer_len,
+                      int curve, const uint8_t *pt, size_t pt_len,
+                      const uint8_t *subject, size_t subject_len,
+                      const uint8_t *serial, size_t serial_len,
+                      long long not_before, long long not_after,
+                      const uint8_t *ext, size_t ext_len,
+                      uint8_t **out, size_t *out_len)
+{
+    moatpy_name_store *ns_sub, *ns_iss;
+    moatpy_ext_store *es;
+    moat_x509_cert *icert;
+    moat_x509_issue_params p;
+    moat_ec_public_key sub_key;
+    moat_signer signer;
+    moatpy_issue_ctx c;
+    moat_err rc;
+
+    if (key == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moatpy_pub(curve, pt, pt_len, &sub_key);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    ns_sub = (moatpy_name_store *)calloc(1, sizeof(*ns_sub));
+    ns_iss = (moatpy_name_store *)calloc(1, sizeof(*ns_iss));
+    es = (moatpy_ext_store *)calloc(1, sizeof(*es));
+    icert = (moat_x509_cert *)calloc(1, sizeof(*icert));
+    if (ns_sub == NULL || ns_iss == NULL || es == NULL || icert == NULL) {
+        rc = MOAT_ERR_OUT_OF_MEMORY;
+        goto done;
+    }
+    memset(&p, 0, sizeof(p));
+    rc = moatpy_name_in(subject, subject_len, &p.subject, ns_sub);
+    if (rc == MOAT_OK) {
+        rc = moatpy_ext_in(ext, ext_len, &p.ext, es);
+    }
+    if (rc == MOAT_OK && issuer_der != NULL) {
+        rc = moat_x509_parse(issuer_der, issuer_der_len, icert);
+        if (rc == MOAT_OK) {
+            p.issuer.raw = icert->subject;
+            if (p.ext.aki.ptr == NULL && icert->ski.ptr != NULL) {
+                p.ext.aki = icert->ski;
+            }
+        }
+    } else if (rc == MOAT_OK) {
+        rc = moatpy_name_in(issuer, issuer_len, &p.issuer, ns_iss);
+    }
+    if (rc == MOAT_OK) {
+        p.serial.ptr = serial;
+        p.serial.len = serial_len;
+        p.not_before = (int64_t)not_before;
+        p.not_after = (int64_t)not_after;
+        p.subject_key = &sub_key;
+        rc = moat_signer_from_private(&signer, &key->key);
+        if (rc == MOAT_OK) {
+            c.p = &p;
+            c.signer = &signer;
+            rc = moatpy_fill(moatpy_fill_issue, &c, 2048u, out, out_len);
+            moat_wipe(&signer, sizeof(signer));
+        }
+    }
+done:
+    free(ns_sub);
+    free(ns_iss);
+    free(es);
+    free(icert);
+    return rc;
+}
+%}

@@ -12,6 +12,7 @@
 #include "moat/crypto.h"
 #include "moat/jose.h"
 #include "moat/port.h"
+#include "moat/x509.h"
 
 #ifdef __cplusplus
 extern "C" {

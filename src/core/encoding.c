@@ -193,6 +193,42 @@ moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
     return MOAT_OK;
 }
 
+/* Decode @p n validated characters (n % 4 != 1) of either alphabet into
+ * @p out, in 4-character quanta; a final partial quantum of 2 or 3
+ * characters must have zero unused bits (RFC 4648 section 3.5), else *bad is
+ * set. No branch depends on the characters. Returns the bytes written. */
+static size_t b64_decode_quanta(const char *in, size_t n,
+                                uint32_t (*value)(unsigned char, uint32_t *),
+                                uint8_t *out, uint32_t *bad)
+{
+    size_t i, o = 0;
+    uint32_t w;
+
+    for (i = 0; i + 4u <= n; i += 4u) {
+        w = (value((unsigned char)in[i], bad) << 18) |
+            (value((unsigned char)in[i + 1u], bad) << 12) |
+            (value((unsigned char)in[i + 2u], bad) << 6) |
+            value((unsigned char)in[i + 3u], bad);
+        out[o++] = (uint8_t)(w >> 16);
+        out[o++] = (uint8_t)(w >> 8);
+        out[o++] = (uint8_t)w;
+    }
+    if (n - i == 2u) {
+        /* 12 bits carry 8: the low 4 must be zero. */
+        w = (value((unsigned char)in[i], bad) << 6) | value((unsigned char)in[i + 1u], bad);
+        *bad |= (uint32_t)((w & 0x0fu) != 0u);
+        out[o++] = (uint8_t)(w >> 4);
+    } else if (n - i == 3u) {
+        /* 18 bits carry 16: the low 2 must be zero. */
+        w = (value((unsigned char)in[i], bad) << 12) |
+            (value((unsigned char)in[i + 1u], bad) << 6) | value((unsigned char)in[i + 2u], bad);
+        *bad |= (uint32_t)((w & 0x03u) != 0u);
+        out[o++] = (uint8_t)(w >> 10);
+        out[o++] = (uint8_t)(w >> 2);
+    }
+    return o;
+}
+
 moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
                             size_t out_cap, size_t *out_len)
 {
@@ -201,7 +237,6 @@ moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
     size_t o = 0;
     size_t rem;
     uint32_t bad = 0u;
-    uint32_t w;
 
     if (out_len == NULL || (in == NULL && in_len != 0u) || (out == NULL && out_cap != 0u)) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
@@ -229,30 +264,138 @@ moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
     if (out_cap < needed) {
         return fail_out(out, out_cap, out_len, needed, MOAT_ERR_BUFFER_TOO_SMALL);
     }
-    for (i = 0; i + 4u <= in_len; i += 4u) {
-        w = (b64url_value((unsigned char)in[i], &bad) << 18) |
-            (b64url_value((unsigned char)in[i + 1u], &bad) << 12) |
-            (b64url_value((unsigned char)in[i + 2u], &bad) << 6) |
-            b64url_value((unsigned char)in[i + 3u], &bad);
-        out[o++] = (uint8_t)(w >> 16);
-        out[o++] = (uint8_t)(w >> 8);
-        out[o++] = (uint8_t)w;
+    o = b64_decode_quanta(in, in_len, b64url_value, out, &bad);
+    MOAT_DECLASSIFY(&bad, sizeof(bad)); /* the verdict is reported */
+    if (bad != 0u) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_TRAILING_BITS);
     }
-    if (rem == 2u) {
-        /* 12 bits carry 8: the low 4 must be zero (RFC 4648 section 3.5). */
-        w = (b64url_value((unsigned char)in[i], &bad) << 6) |
-            b64url_value((unsigned char)in[i + 1u], &bad);
-        bad |= (uint32_t)((w & 0x0fu) != 0u);
-        out[o++] = (uint8_t)(w >> 4);
-    } else if (rem == 3u) {
-        /* 18 bits carry 16: the low 2 must be zero. */
-        w = (b64url_value((unsigned char)in[i], &bad) << 12) |
-            (b64url_value((unsigned char)in[i + 1u], &bad) << 6) |
-            b64url_value((unsigned char)in[i + 2u], &bad);
-        bad |= (uint32_t)((w & 0x03u) != 0u);
-        out[o++] = (uint8_t)(w >> 10);
-        out[o++] = (uint8_t)(w >> 2);
+    *out_len = o;
+    return MOAT_OK;
+}
+
+/* ------------------------------------------- base64 (standard alphabet) */
+
+/* RFC 4648 section 4 alphabet value of a character, or sets *bad. Same
+ * branch-free construction as b64url_value(), with '+' and '/'. */
+static uint32_t b64std_value(unsigned char ch, uint32_t *bad)
+{
+    uint32_t c = ch;
+    uint32_t up = in_range(c, 'A', 'Z');
+    uint32_t lo = in_range(c, 'a', 'z');
+    uint32_t dg = in_range(c, '0', '9');
+    uint32_t pl = in_range(c, '+', '+');
+    uint32_t sl = in_range(c, '/', '/');
+    uint32_t v = (mask_of(up) & (c - 'A')) | (mask_of(lo) & (c - 'a' + 26u)) |
+                 (mask_of(dg) & (c - '0' + 52u)) | (mask_of(pl) & 62u) | (mask_of(sl) & 63u);
+    *bad |= 1u ^ (up | lo | dg | pl | sl);
+    return v & 0x3fu;
+}
+
+/* Standard-alphabet character for a 6-bit value: the base64url character
+ * with '-' and '_' mapped to '+' and '/'. */
+static char b64std_char(uint32_t v)
+{
+    uint32_t c = (uint32_t)(unsigned char)b64url_char(v);
+    uint32_t is62 = in_range(v + 1u, 63u, 63u);
+    uint32_t is63 = in_range(v + 1u, 64u, 64u);
+
+    c = (mask_of(is62) & (uint32_t)'+') | (~mask_of(is62) & c);
+    c = (mask_of(is63) & (uint32_t)'/') | (~mask_of(is63) & c);
+    return (char)c;
+}
+
+moat_err moat_b64_encode(const uint8_t *in, size_t in_len, char *out,
+                         size_t out_cap, size_t *out_len)
+{
+    size_t needed;
+    size_t i;
+    size_t o = 0;
+
+    if (out_len == NULL || (in == NULL && in_len != 0u) || (out == NULL && out_cap != 0u)) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
     }
+    if (in_len > (SIZE_MAX / 4u) * 3u - 3u) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INPUT_TOO_LARGE);
+    }
+    needed = MOAT_B64_ENC_LEN(in_len);
+    if (out_cap < needed) {
+        return fail_out(out, out_cap, out_len, needed, MOAT_ERR_BUFFER_TOO_SMALL);
+    }
+    for (i = 0; i + 3u <= in_len; i += 3u) {
+        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8) | in[i + 2u];
+        out[o++] = b64std_char((w >> 18) & 0x3fu);
+        out[o++] = b64std_char((w >> 12) & 0x3fu);
+        out[o++] = b64std_char((w >> 6) & 0x3fu);
+        out[o++] = b64std_char(w & 0x3fu);
+    }
+    if (in_len - i == 1u) {
+        uint32_t w = (uint32_t)in[i] << 16;
+        out[o++] = b64std_char((w >> 18) & 0x3fu);
+        out[o++] = b64std_char((w >> 12) & 0x3fu);
+        out[o++] = '=';
+        out[o++] = '=';
+    } else if (in_len - i == 2u) {
+        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8);
+        out[o++] = b64std_char((w >> 18) & 0x3fu);
+        out[o++] = b64std_char((w >> 12) & 0x3fu);
+        out[o++] = b64std_char((w >> 6) & 0x3fu);
+        out[o++] = '=';
+    }
+    if (out_cap > needed) {
+        out[needed] = '\0';
+    }
+    *out_len = needed;
+    return MOAT_OK;
+}
+
+moat_err moat_b64_decode(const char *in, size_t in_len, uint8_t *out,
+                         size_t out_cap, size_t *out_len)
+{
+    size_t needed;
+    size_t data_len;
+    size_t pad = 0u;
+    size_t i;
+    size_t o = 0;
+    uint32_t bad = 0u;
+
+    if (out_len == NULL || (in == NULL && in_len != 0u) || (out == NULL && out_cap != 0u)) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
+    }
+    /* RFC 4648 section 4: padded to a multiple of 4 characters. */
+    if ((in_len % 4u) != 0u) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_LENGTH);
+    }
+    /* Padding: one or two '=' at the very end, nowhere else (3.3). */
+    if (in_len > 0u) {
+        uint32_t p1 = (uint32_t)(in[in_len - 1u] == '=');
+        uint32_t p2 = (uint32_t)(in[in_len - 2u] == '=');
+        MOAT_DECLASSIFY(&p1, sizeof(p1)); /* padding positions are public */
+        MOAT_DECLASSIFY(&p2, sizeof(p2));
+        pad = (size_t)p1 + (size_t)(p1 & p2);
+        if (p2 != 0u && p1 == 0u) {
+            return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_PADDING);
+        }
+    }
+    data_len = in_len - pad;
+    for (i = 0; i < data_len; i++) {
+        uint32_t eq = (uint32_t)(in[i] == '=');
+        MOAT_DECLASSIFY(&eq, sizeof(eq)); /* the verdict is reported */
+        if (eq != 0u) {
+            return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_PADDING);
+        }
+    }
+    for (i = 0; i < data_len; i++) {
+        (void)b64std_value((unsigned char)in[i], &bad);
+    }
+    MOAT_DECLASSIFY(&bad, sizeof(bad)); /* the verdict is reported */
+    if (bad != 0u) {
+        return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_CHAR);
+    }
+    needed = (in_len / 4u) * 3u - pad;
+    if (out_cap < needed) {
+        return fail_out(out, out_cap, out_len, needed, MOAT_ERR_BUFFER_TOO_SMALL);
+    }
+    o = b64_decode_quanta(in, data_len, b64std_value, out, &bad);
     MOAT_DECLASSIFY(&bad, sizeof(bad)); /* the verdict is reported */
     if (bad != 0u) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_B64_TRAILING_BITS);

@@ -298,8 +298,13 @@ moat_err moat_ecdsa_verify(const moat_ec_public_key *pub, moat_hash_alg hash_alg
                            const uint8_t *sig, size_t sig_len)
 {
     uint8_t h[MOAT_HASH_MAX_SIZE];
-    moat_err err = moat_hash(hash_alg, msg, msg_len, h);
+    moat_err err;
 
+    /* SHA-1 exists for key identifiers only, never for signatures. */
+    if (moat_crypto_hash_vtable(hash_alg) == NULL) {
+        return MOAT_ERR_UNSUPPORTED;
+    }
+    err = moat_hash(hash_alg, msg, msg_len, h);
     if (err != MOAT_OK) {
         return err;
     }

@@ -2,6 +2,11 @@
  * @file hash.c
  * @brief SHA-256/384/512 (FIPS 180-4) over BearSSL's br_sha* implementations,
  *        plus the curve/hash helpers shared by the other adapters.
+ *
+ * SHA-1 (MOAT_HASH_SHA1) is available to moat_hash() and the streaming hash
+ * only, for key identifiers (RFC 5280 section 4.2.1.2 method 1). It is kept
+ * out of moat_crypto_hash_vtable(), the lookup HMAC, HKDF and ECDSA signing
+ * use, so none of them can be driven with SHA-1.
  */
 #include <string.h>
 
@@ -29,9 +34,20 @@ const br_hash_class *moat_crypto_hash_vtable(moat_hash_alg alg)
     }
 }
 
+/* The hashes moat_hash() computes: the signature/MAC hashes plus SHA-1. */
+static const br_hash_class *digest_vtable(moat_hash_alg alg)
+{
+    if (alg == MOAT_HASH_SHA1) {
+        return &br_sha1_vtable;
+    }
+    return moat_crypto_hash_vtable(alg);
+}
+
 size_t moat_hash_size(moat_hash_alg alg)
 {
     switch (alg) {
+    case MOAT_HASH_SHA1:
+        return 20u;
     case MOAT_HASH_SHA256:
         return 32u;
     case MOAT_HASH_SHA384:
@@ -46,7 +62,7 @@ size_t moat_hash_size(moat_hash_alg alg)
 moat_err moat_hash_init(moat_hash_ctx *ctx, moat_hash_alg alg)
 {
     hash_impl *h = (hash_impl *)(void *)ctx;
-    const br_hash_class *vt = moat_crypto_hash_vtable(alg);
+    const br_hash_class *vt = digest_vtable(alg);
 
     if (ctx == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;

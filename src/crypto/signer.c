@@ -58,6 +58,10 @@ moat_err moat_signer_sign_digest(const moat_signer *signer, moat_hash_alg hash_a
     if (cs == 0u || signer->pub.curve != signer->curve) {
         return MOAT_ERR_UNSUPPORTED;
     }
+    /* Only signature hashes (never SHA-1, which exists for key ids). */
+    if (moat_crypto_hash_vtable(hash_alg) == NULL) {
+        return MOAT_ERR_UNSUPPORTED;
+    }
     if (hash_len != moat_hash_size(hash_alg)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }

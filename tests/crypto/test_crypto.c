@@ -982,6 +982,28 @@ static void test_der_writer(void **state)
     assert_int_equal(moat_der_header_size(256), 4);
 }
 
+/* SHA-1 exists for key identifiers only: no signature path accepts it. */
+static void test_sha1_never_signs(void **state)
+{
+    moat_ec_private_key priv;
+    moat_ec_public_key pub;
+    moat_signer signer;
+    uint8_t sig[MOAT_ECDSA_DER_MAX], h[20] = {0};
+    size_t n = 0;
+    (void)state;
+    make_key(MOAT_CURVE_P256, 0x51, &priv);
+    assert_int_equal(moat_ec_public_from_private(&priv, &pub), MOAT_OK);
+    assert_int_equal(moat_ecdsa_verify(&pub, MOAT_HASH_SHA1, "m", 1, MOAT_SIG_DER, sig, 8),
+                     MOAT_ERR_UNSUPPORTED);
+    assert_int_equal(moat_signer_from_private(&signer, &priv), MOAT_OK);
+    assert_int_equal(moat_signer_sign_digest(&signer, MOAT_HASH_SHA1, h, sizeof h, sig),
+                     MOAT_ERR_UNSUPPORTED);
+    assert_int_equal(moat_signer_sign(&signer, MOAT_HASH_SHA1, "m", 1, MOAT_SIG_RAW, sig,
+                                      sizeof sig, &n), MOAT_ERR_UNSUPPORTED);
+    assert_int_equal(n, 0);
+    moat_ec_private_wipe(&priv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1005,6 +1027,7 @@ int main(void)
         cmocka_unit_test(test_x25519),
         cmocka_unit_test(test_aead),
         cmocka_unit_test(test_signer),
+        cmocka_unit_test(test_sha1_never_signs),
         cmocka_unit_test(test_der_reader),
         cmocka_unit_test(test_der_writer),
     };

@@ -64,6 +64,8 @@ class MoatError(Exception):
         message: its message (``moat_strerror``).
         valid_signers: for :func:`jws_json_verify`, the number of distinct
             keys that did verify (set with ``MOAT_ERR_JOSE_THRESHOLD``).
+        failed_index: for :func:`verify_chain`, the index of the
+            certificate that failed (-1: none / the anchor).
     """
 
     def __init__(self, code, context=None):
@@ -71,6 +73,7 @@ class MoatError(Exception):
         self.name = _ll.error_name(self.code)
         self.message = _ll.error_message(self.code)
         self.valid_signers = None
+        self.failed_index = None
         text = "%s: %s" % (self.name, self.message)
         if context:
             text += " (%s)" % context
@@ -469,3 +472,347 @@ def _pem(label, der):
     b = _base64.b64encode(der).decode("ascii")
     lines = [b[i:i + 64] for i in range(0, len(b), 64)]
     return "-----BEGIN %s-----\n%s\n-----END %s-----\n" % (label, "\n".join(lines), label)
+
+
+# ---------------------------------------------------------------- X.509
+#
+# Certificates, CSRs and path validation over include/moat/x509.h. Values
+# cross the C boundary as small record blobs (tag, 2-byte length, value);
+# see the X.509 section of moat.i.
+
+import struct as _struct
+
+#: Attribute names accepted in subjects, mapped to moat_x509_attr values.
+NAME_ATTRS = {"CN": 1, "O": 2, "OU": 3, "C": 4, "serialNumber": 5}
+
+#: keyUsage bit names (RFC 5280 section 4.2.1.3), mapped to MOAT_X509_KU_*.
+KEY_USAGE = {
+    "digitalSignature": 1 << 0, "nonRepudiation": 1 << 1, "keyEncipherment": 1 << 2,
+    "dataEncipherment": 1 << 3, "keyAgreement": 1 << 4, "keyCertSign": 1 << 5,
+    "cRLSign": 1 << 6, "encipherOnly": 1 << 7, "decipherOnly": 1 << 8,
+}
+
+#: Well-known extended key usage names and their OIDs.
+EKU = {"serverAuth": "1.3.6.1.5.5.7.3.1", "clientAuth": "1.3.6.1.5.5.7.3.2",
+       "codeSigning": "1.3.6.1.5.5.7.3.3", "emailProtection": "1.3.6.1.5.5.7.3.4",
+       "timeStamping": "1.3.6.1.5.5.7.3.8", "OCSPSigning": "1.3.6.1.5.5.7.3.9"}
+
+_PURPOSES = {None: 0, "any": 0, "serverAuth": 1, "sslserver": 1, "clientAuth": 2,
+             "sslclient": 2}
+_PURPOSE_CUSTOM = 3
+_NOT_FOUND = _ll.err_not_found()
+_GN_NAMES = {2: "DNS", 6: "URI", 7: "IP", 0: "other"}
+_KEY_TYPES = {0: None, 1: "EC", 2: "RSA"}
+_SIG_ALGS = {0: None, 1: "ecdsa-with-SHA256", 2: "ecdsa-with-SHA384",
+             3: "sha256WithRSAEncryption", 4: "sha384WithRSAEncryption"}
+
+
+def _rec(tag, value):
+    if len(value) > 0xFFFF:
+        raise ValueError("value too long")
+    return bytes([tag]) + _struct.pack(">H", len(value)) + bytes(value)
+
+
+def _recs(blob):
+    pos = 0
+    while pos < len(blob):
+        tag = blob[pos]
+        (n,) = _struct.unpack(">H", blob[pos + 1:pos + 3])
+        yield tag, blob[pos + 3:pos + 3 + n]
+        pos += 3 + n
+
+
+def _ip_bytes(value):
+    import ipaddress
+    if isinstance(value, (bytes, bytearray)):
+        if len(value) not in (4, 16):
+            raise ValueError("an IP address is 4 or 16 bytes")
+        return bytes(value)
+    return ipaddress.ip_address(value).packed
+
+
+def _name_blob(name):
+    """[("CN", "dev"), ...] (one RDN each, in order), or raw Name DER bytes."""
+    if isinstance(name, (bytes, bytearray, memoryview)):
+        return _rec(ord("R"), bytes(name))
+    if isinstance(name, str):
+        raise TypeError("a name is a list of (attribute, value) pairs, e.g. [('CN', 'dev')]")
+    out = b""
+    for attr, value in name:
+        if attr not in NAME_ATTRS:
+            raise ValueError("unsupported name attribute %r (use %s)"
+                             % (attr, ", ".join(NAME_ATTRS)))
+        if not isinstance(value, str):
+            raise TypeError("name values are str")
+        out += _rec(NAME_ATTRS[attr], value.encode("utf-8"))
+    return out
+
+
+def _key_usage_bits(ku):
+    if ku is None:
+        return 0
+    if isinstance(ku, int) and not isinstance(ku, bool):
+        if ku < 0 or ku > 0x1FF:
+            raise ValueError("keyUsage bits out of range")
+        return ku
+    bits = 0
+    for name in ku:
+        if name not in KEY_USAGE:
+            raise ValueError("unknown keyUsage %r" % (name,))
+        bits |= KEY_USAGE[name]
+    return bits
+
+
+def _ext_blob(is_ca=None, path_len=-1, key_usage=None, eku=(), san=(), ski=False, aki=None):
+    out = b""
+    if is_ca is not None:
+        if not -1 <= path_len <= 0x7FFF:
+            raise ValueError("path_len out of range")
+        out += _rec(ord("b"), bytes([1 if is_ca else 0]) + _struct.pack(">h", path_len))
+    bits = _key_usage_bits(key_usage)
+    if bits:
+        out += _rec(ord("k"), _struct.pack(">H", bits))
+    for e in eku or ():
+        out += _rec(ord("e"), EKU.get(e, e).encode("ascii"))
+    for kind, value in san or ():
+        if kind == "DNS":
+            out += _rec(ord("d"), value.encode("ascii"))
+        elif kind == "URI":
+            out += _rec(ord("u"), value.encode("ascii"))
+        elif kind == "IP":
+            out += _rec(ord("i"), _ip_bytes(value))
+        else:
+            raise ValueError("SAN kinds are DNS, URI and IP, not %r" % (kind,))
+    if ski:
+        out += _rec(ord("s"), b"")
+    if aki:
+        out += _rec(ord("a"), bytes(aki))
+    return out
+
+
+def _list_blob(ders):
+    out = b""
+    for d in ders:
+        d = bytes(_bytes_in(d, "certificate"))
+        out += _struct.pack(">I", len(d)) + d
+    return out
+
+
+def _serial_bytes(serial):
+    if isinstance(serial, (bytes, bytearray)):
+        return bytes(serial)
+    if not isinstance(serial, int) or isinstance(serial, bool) or serial <= 0:
+        raise ValueError("serial must be a positive int (or its big-endian bytes)")
+    return serial.to_bytes((serial.bit_length() + 7) // 8, "big")
+
+
+def pem_certs(text):
+    """Every CERTIFICATE block of a PEM text (str or bytes), as DER bytes."""
+    data = _text_in(text, "text")
+    out, offset = [], 0
+    while True:
+        res = _ll.pem_decode_cert(data, offset)
+        rc, nxt, der = res[0], res[1], res[2]
+        if rc == _NOT_FOUND:
+            return out
+        if rc != 0:
+            raise MoatError(rc, "PEM block %d" % len(out))
+        out.append(der)
+        offset = nxt
+
+
+def cert_pem(der):
+    """PEM text of a DER certificate."""
+    return _pem("CERTIFICATE", bytes(_bytes_in(der, "der")))
+
+
+class Certificate:
+    """A parsed X.509 certificate (moat_x509_parse; strict DER).
+
+    Attributes: ``der``, ``version``, ``serial`` (int), ``subject`` and
+    ``issuer`` (RFC 4514 strings), ``not_before`` / ``not_after`` (int,
+    seconds since the epoch), ``key_type`` ("EC" or "RSA"),
+    ``public_key`` (:class:`PublicKey` when EC, else None),
+    ``signature_algorithm``, ``has_basic_constraints``, ``is_ca``,
+    ``path_len`` (-1 when absent), ``key_usage`` (int of MOAT_X509_KU_* bits,
+    None when absent), ``eku`` (list of dotted OIDs), ``san`` (list of
+    (type, value): ("DNS", str), ("URI", str), ("IP", str), ("other", bytes)),
+    ``extensions`` (list of (dotted OID, critical)).
+    """
+
+    __slots__ = ("der", "version", "serial", "subject", "issuer", "not_before",
+                 "not_after", "key_type", "public_key", "signature_algorithm",
+                 "has_basic_constraints", "is_ca", "path_len", "key_usage", "eku",
+                 "san", "extensions", "understood")
+
+    def __init__(self, der):
+        import ipaddress
+        self.der = bytes(_bytes_in(der, "der"))
+        blob = _check(_ll.x509_fields(self.der))
+        self.eku, self.san, self.extensions, self.understood = [], [], [], []
+        self.key_usage = None
+        self.public_key = None
+        for tag, v in _recs(blob):
+            t = chr(tag)
+            if t == "V":
+                self.version = v[0]
+            elif t == "S":
+                self.serial = int.from_bytes(v, "big")
+            elif t == "I":
+                self.issuer = v.decode("utf-8")
+            elif t == "U":
+                self.subject = v.decode("utf-8")
+            elif t == "B":
+                (self.not_before,) = _struct.unpack(">q", v)
+            elif t == "A":
+                (self.not_after,) = _struct.unpack(">q", v)
+            elif t == "P":
+                self.key_type = _KEY_TYPES.get(v[0])
+                if v[0] == 1:
+                    self.public_key = PublicKey._from_raw(v[1], bytes(v[2:]))
+            elif t == "G":
+                self.signature_algorithm = _SIG_ALGS.get(v[0])
+            elif t == "C":
+                self.has_basic_constraints = bool(v[0])
+                self.is_ca = bool(v[1])
+                (self.path_len,) = _struct.unpack(">h", v[2:4])
+            elif t == "K":
+                if v[0]:
+                    (self.key_usage,) = _struct.unpack(">H", v[1:3])
+            elif t == "E":
+                self.eku.append(v.decode("ascii"))
+            elif t == "N":
+                kind = _GN_NAMES.get(v[0], "other")
+                val = bytes(v[1:])
+                if kind in ("DNS", "URI"):
+                    val = val.decode("ascii", "replace")
+                elif kind == "IP" and len(val) in (4, 16):
+                    val = str(ipaddress.ip_address(val))
+                self.san.append((kind, val))
+            elif t == "X":
+                oid = v[2:].decode("ascii")
+                self.extensions.append((oid, bool(v[0])))
+                if v[1]:
+                    self.understood.append(oid)
+
+    @classmethod
+    def from_der(cls, der):
+        """Parse one DER certificate."""
+        return cls(der)
+
+    @classmethod
+    def from_pem(cls, text):
+        """Parse the first CERTIFICATE block of a PEM text."""
+        ders = pem_certs(text)
+        if not ders:
+            raise MoatError(_NOT_FOUND, "no CERTIFICATE block")
+        return cls(ders[0])
+
+    def pem(self):
+        """PEM text of the certificate."""
+        return cert_pem(self.der)
+
+    def __repr__(self):
+        return "<moat.Certificate %s (issuer %s)>" % (self.subject, self.issuer)
+
+
+def verify_chain(leaf_der, bag, roots, now, purpose=None, hostname=None, ip=None):
+    """Build and validate a path with moat_x509_verify.
+
+    ``leaf_der``: the leaf (DER); ``bag``: candidate intermediates (DER, any
+    order); ``roots``: trust anchors (DER CA certificates); ``now``: the
+    validation time (seconds since the epoch); ``purpose``: None / "any",
+    "serverAuth" ("sslserver"), "clientAuth" ("sslclient") or a dotted OID;
+    ``hostname``: required DNS name; ``ip``: required address (str or 4/16
+    bytes). Returns the path as indices, leaf first: i >= 0 is ``bag[i-1]``
+    (0 the leaf), -(1 + j) is ``roots[j]``. On failure raises
+    :class:`MoatError` with ``name`` the failed check and ``failed_index``
+    (index as above of the failing certificate, -1 for none/the anchor).
+    """
+    leaf_der = bytes(_bytes_in(leaf_der, "leaf_der"))
+    oid = None
+    if purpose in _PURPOSES:
+        pid = _PURPOSES[purpose]
+    elif isinstance(purpose, str) and _re.match(r"^[0-9]+(\.[0-9]+)+$", purpose):
+        pid, oid = _PURPOSE_CUSTOM, purpose.encode("ascii")
+    else:
+        raise ValueError("unknown purpose %r" % (purpose,))
+    if hostname is not None and not isinstance(hostname, str):
+        raise TypeError("hostname must be a str")
+    ipb = None if ip is None else _ip_bytes(ip)
+    res = _ll.x509_verify(leaf_der, _list_blob(bag), _list_blob(roots), int(now), pid, oid,
+                          hostname, ipb)
+    rc, failed, path = res[0], res[1], res[2]
+    if rc != 0:
+        err = MoatError(rc)
+        err.failed_index = failed
+        raise err
+    return [x for (x,) in _struct.iter_unpack(">i", path)]
+
+
+def _private(key, what):
+    if not isinstance(key, PrivateKey):
+        raise TypeError("%s must be a moat.PrivateKey" % what)
+    return key._handle()
+
+
+def create_csr(private_key, subject=(("CN", "dev"),), san=(), key_usage=None, eku=(),
+               is_ca=None, path_len=-1):
+    """A PKCS#10 CSR (DER) signed by ``private_key`` (ES256 / ES384 by curve).
+
+    ``subject``: [(attr, value)] with attr in CN, O, OU, C, serialNumber;
+    ``san``: [("DNS", name) | ("URI", uri) | ("IP", address)];
+    requested extensions: ``key_usage`` (int bits or list of names),
+    ``eku`` (names like "clientAuth" or dotted OIDs), ``is_ca`` / ``path_len``
+    (basicConstraints, when is_ca is not None).
+    """
+    h = _private(private_key, "private_key")
+    ext = _ext_blob(is_ca=is_ca, path_len=path_len, key_usage=key_usage, eku=eku, san=san)
+    return _check(_ll.csr_create(h, _name_blob(subject), ext))
+
+
+def parse_csr(der):
+    """Parse a CSR and verify its self-signature: (subject string, PublicKey)."""
+    cid, subject, point = _check(_ll.csr_parse(bytes(_bytes_in(der, "der"))))
+    return subject.decode("utf-8"), PublicKey._from_raw(cid, point)
+
+
+def issue_certificate(issuer_key, issuer, subject_key, subject, serial, not_before,
+                      not_after, is_ca=False, path_len=-1, key_usage=None, eku=(),
+                      san=(), ski=True):
+    """Issue an X.509 v3 certificate (DER) signed by ``issuer_key``.
+
+    ``issuer``: the issuer's certificate (DER bytes or :class:`Certificate`;
+    its subject becomes the issuer name and its subjectKeyIdentifier the
+    authorityKeyIdentifier), or a name list for a self-signed certificate.
+    ``subject_key``: :class:`PublicKey` (or a :class:`PrivateKey`, whose
+    public key is used). ``serial``: positive int. ``not_before`` /
+    ``not_after``: seconds since the epoch. basicConstraints (critical) is
+    always written: cA = ``is_ca``, pathLen = ``path_len`` (-1 none).
+    ``key_usage``: int bits or names (default: keyCertSign+cRLSign for a CA,
+    digitalSignature otherwise). ``eku``, ``san``: as :func:`create_csr`.
+    ``ski``: write subjectKeyIdentifier.
+    """
+    h = _private(issuer_key, "issuer_key")
+    if isinstance(subject_key, PrivateKey):
+        subject_key = subject_key.public_key()
+    if not isinstance(subject_key, PublicKey):
+        raise TypeError("subject_key must be a moat.PublicKey or PrivateKey")
+    if isinstance(issuer, Certificate):
+        issuer = issuer.der
+    if isinstance(issuer, (bytes, bytearray, memoryview)):
+        issuer_der, issuer_name = bytes(issuer), None
+    else:
+        issuer_der, issuer_name = None, _name_blob(issuer)
+    if key_usage is None:
+        key_usage = ["keyCertSign", "cRLSign"] if is_ca else ["digitalSignature"]
+    ext = _ext_blob(is_ca=bool(is_ca), path_len=path_len, key_usage=key_usage, eku=eku,
+                    san=san, ski=ski)
+    return _check(_ll.x509_issue(h, issuer_der, issuer_name, subject_key._curve,
+                                 subject_key._point, _name_blob(subject),
+                                 _serial_bytes(serial), int(not_before), int(not_after),
+                                 ext))
+
+
+__all__ += ["Certificate", "pem_certs", "cert_pem", "verify_chain", "create_csr",
+            "parse_csr", "issue_certificate", "KEY_USAGE", "EKU", "NAME_ATTRS"]
