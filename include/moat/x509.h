@@ -457,6 +457,24 @@ typedef struct moat_x509_verify_params {
     bool leaf_must_not_be_ca;       /**< reject a CA certificate as the leaf */
 } moat_x509_verify_params;
 
+/**
+ * @brief Set the validation time of @p params from the port's trusted clock.
+ *
+ * On ::MOAT_OK, @c now is the port's time and @c no_time is false. When the
+ * port reports ::MOAT_ERR_PORT_NO_TIME, @c no_time is set to true and @c now
+ * is left as the caller set it (a lower bound such as the build time, or 0):
+ * validation then follows the no-time policy of docs/x509-policy.md and
+ * the function returns ::MOAT_OK. Any other port error is returned and
+ * @p params is unchanged (fail closed: the caller must not validate).
+ * @param params the parameters to update
+ * @param port the platform
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (NULL); the port's error
+ *         (e.g. ::MOAT_ERR_PORT_POWER_CUT from the fault port).
+ * Memory: no heap, a few words of stack. Thread safety: as the port.
+ */
+moat_err moat_x509_params_time_from_port(moat_x509_verify_params *params,
+                                         const moat_port *port);
+
 /** @brief The verdict: which certificate failed which check, and the path. */
 typedef struct moat_x509_verify_result {
     moat_err err;             /**< same as the return value */

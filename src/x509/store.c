@@ -138,3 +138,23 @@ moat_err moat_x509_store_pin(moat_x509_store *store, const uint8_t spki_sha256[3
     store->pin_count++;
     return MOAT_OK;
 }
+
+moat_err moat_x509_params_time_from_port(moat_x509_verify_params *params,
+                                         const moat_port *port)
+{
+    int64_t t = 0;
+    moat_err err;
+
+    if (params == NULL || port == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    err = moat_port_time(port, &t);
+    if (err == MOAT_OK) {
+        params->now = t;
+        params->no_time = false;
+    } else if (err == MOAT_ERR_PORT_NO_TIME) {
+        params->no_time = true; /* documented no-time policy applies */
+        err = MOAT_OK;
+    }
+    return err;
+}

@@ -5,6 +5,7 @@
  * the directory is argv[1]. Every negative test asserts the exact error,
  * the result's err and failed_index. Validation time: 2030-01-01T00:00:00Z.
  */
+#define _POSIX_C_SOURCE 200809L
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,8 @@
 #include "moat/core.h"
 #include "moat/x509.h"
 #include "moat_test_anchors.h"
+#include "moat_port_posix.h"
+#include "moat_port_fault.h"
 
 #define NOW ((int64_t)1893456000) /* 2030-01-01T00:00:00Z */
 #define MAX_FILES 200u
@@ -769,6 +772,53 @@ static void test_invalid_arguments(void **state)
     assert_int_equal(r.path_len, 0);
 }
 
+/* Validation time from the port: its clock, its "no time", and a port error
+ * leaving the parameters untouched (fail closed). */
+static void test_time_from_port(void **state)
+{
+    char dir[] = "/tmp/moat-x509-time-XXXXXX";
+    moat_port_posix posix;
+    moat_port_fault fault;
+    moat_port inner, port;
+    moat_x509_verify_params vp;
+    (void)state;
+    assert_non_null(mkdtemp(dir));
+    assert_int_equal(moat_port_posix_open(&posix, dir, NULL, &inner), MOAT_OK);
+    assert_int_equal(moat_port_fault_wrap(&fault, &inner, &port), MOAT_OK);
+
+    memset(&vp, 0, sizeof vp);
+    vp.no_time = true;
+    assert_int_equal(moat_x509_params_time_from_port(&vp, &port), MOAT_OK);
+    assert_false(vp.no_time);
+    assert_true(vp.now > 1577836800); /* after 2020 */
+    assert_true(vp.now <= (int64_t)time(NULL) + 1);
+
+    moat_port_fault_set_clock(&fault, 0, true);
+    vp.now = 1234;
+    assert_int_equal(moat_x509_params_time_from_port(&vp, &port), MOAT_OK);
+    assert_true(vp.no_time);
+    assert_int_equal(vp.now, 1234); /* the caller's lower bound stays */
+
+    moat_port_fault_set_clock(&fault, 0, false);
+    moat_port_fault_cut_at(&fault, 1, MOAT_PORT_FAULT_CUT_BEFORE);
+    {
+        uint8_t probe = 0;
+        (void)moat_port_record_write(&port, 1, &probe, 1); /* the cut write */
+    }
+    memset(&vp, 0, sizeof vp);
+    vp.now = 77;
+    assert_int_equal(moat_x509_params_time_from_port(&vp, &port), MOAT_ERR_PORT_POWER_CUT);
+    assert_int_equal(vp.now, 77);
+    assert_false(vp.no_time);
+    assert_int_equal(moat_x509_params_time_from_port(NULL, &port), MOAT_ERR_INVALID_ARGUMENT);
+    moat_port_posix_close(&posix);
+    {
+        char cmd[64];
+        snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+        assert_int_equal(system(cmd), 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -778,6 +828,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_expired),
         cmocka_unit_test(test_not_yet_valid),
         cmocka_unit_test(test_no_time_policy),
+        cmocka_unit_test(test_time_from_port),
         cmocka_unit_test(test_wrong_issuer_name),
         cmocka_unit_test(test_bad_signature),
         cmocka_unit_test(test_ca_false_intermediate),

@@ -26,7 +26,7 @@ set_tests_properties(x509_verify_fixtures PROPERTIES
   FIXTURES_SETUP x509_verify_fixtures LABELS "unit;x509" TIMEOUT 300)
 
 moat_add_test(test_x509_verify SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_x509_verify.c
-  LIBS moat_test_anchors LABELS unit ARGS ${MOAT_X509_VERIFY_FIXTURES})
+  LIBS moat_test_anchors moat_port_posix moat_port_fault LABELS unit ARGS ${MOAT_X509_VERIFY_FIXTURES})
 set_tests_properties(test_x509_verify PROPERTIES FIXTURES_REQUIRED x509_verify_fixtures)
 if(TEST valgrind_test_x509_verify)
   set_tests_properties(valgrind_test_x509_verify PROPERTIES FIXTURES_REQUIRED x509_verify_fixtures)

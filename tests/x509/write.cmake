@@ -8,7 +8,7 @@ moat_add_test(test_x509_write SOURCES ${CMAKE_CURRENT_LIST_DIR}/test_x509_write.
 
 # A small CA / device CLI on moat's writers, driven against the OpenSSL CLI.
 add_executable(x509_write_cli ${CMAKE_CURRENT_LIST_DIR}/x509_write_cli.c)
-target_link_libraries(x509_write_cli PRIVATE moat moat_warnings)
+target_link_libraries(x509_write_cli PRIVATE moat moat_port_posix moat_warnings)
 target_include_directories(x509_write_cli PRIVATE ${PROJECT_SOURCE_DIR}/src)
 
 find_program(MOAT_OPENSSL openssl)

@@ -226,6 +226,13 @@ def main():
         f("leaf.csr.der"), "--dns", "dev.example.com", "--dns", "*.dev.example.com",
         "--ip", "192.0.2.7", "--ip", "2001:db8::7", "--uri", "urn:moat:device:0001",
         "--ku", "0x11", "--eku", "1.3.6.1.5.5.7.3.2", "--eku", "1.3.6.1.5.5.7.3.1")
+    # A CSR signed by a key held inside the POSIX port (never exported).
+    shutil.rmtree(f("port-state"), ignore_errors=True)
+    cli("make-csr-port", f("port-state"), "CN=port-device-0001,O=moat", f("port.csr.der"))
+    der_to_pem(f("port.csr.der"), f("port.csr.pem"), "CERTIFICATE REQUEST")
+    p = run(["openssl", "req", "-verify", "-noout", "-in", f("port.csr.pem")])
+    check(p.returncode == 0 and "verify OK" in (p.stdout + p.stderr),
+          "openssl req -verify accepts a CSR signed by a port-held key")
     for c in ("inter", "leaf"):
         der_to_pem(f(c + ".csr.der"), f(c + ".csr.pem"), "CERTIFICATE REQUEST")
         p = run(["openssl", "req", "-verify", "-noout", "-in", f(c + ".csr.pem")])

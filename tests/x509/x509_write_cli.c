@@ -7,6 +7,10 @@
  *   make-ca KEY.der SUBJECT OUT.der NOT_AFTER   self-signed root CA (serial 01)
  *   make-csr KEY.der SUBJECT OUT.der [opts]     PKCS#10 request
  *       opts: --dns NAME --uri URI --ip A.B.C.D --ku MASK --eku DOTTED --ca
+ *   make-csr-port STATE_DIR SUBJECT OUT.der     PKCS#10 request signed by
+ *                                               device key 0 of a POSIX port
+ *                                               (created if missing): the
+ *                                               private key never leaves it
  *   check-csr CSR.der                           moat_x509_csr_parse verdict
  *   issue-from-csr CSR.der ISSUER.der ISSUER_KEY.der OUT.der SERIAL_HEX
  *                  NOT_BEFORE NOT_AFTER [--ca PATHLEN]
@@ -28,6 +32,7 @@
 #include "moat/moat.h"
 #include "moat/x509.h"
 #include "core/der.h"
+#include "moat_port_posix.h"
 
 #define FILE_MAX 16384u
 #define SUBJECT_MAX 512u
@@ -291,6 +296,47 @@ static int cmd_make_csr(int argc, char **argv)
     return write_file(argv[4], out, len);
 }
 
+static int cmd_make_csr_port(int argc, char **argv)
+{
+    static uint8_t out[FILE_MAX];
+    char storage[SUBJECT_MAX];
+    moat_port_posix posix;
+    moat_port port;
+    moat_port_key key;
+    moat_signer signer;
+    moat_ec_public_key pub;
+    moat_x509_name subject;
+    moat_x509_ext_params ext;
+    size_t len = 0;
+    moat_err err;
+
+    if (argc != 5 || parse_subject(argv[3], storage, &subject) != 0) {
+        return 2;
+    }
+    err = moat_port_posix_open(&posix, argv[2], NULL, &port);
+    if (err != MOAT_OK) {
+        return fail("port open", err);
+    }
+    err = moat_port_key_public(&port, 0, &pub);
+    if (err == MOAT_ERR_PORT_NOT_FOUND) {
+        err = moat_port_key_generate(&port, 0, MOAT_CURVE_P256);
+    }
+    if (err == MOAT_OK) {
+        err = moat_port_signer(&key, &port, 0, &signer);
+    }
+    memset(&ext, 0, sizeof(ext));
+    ext.path_len = -1;
+    ext.key_usage = MOAT_X509_KU_DIGITAL_SIGNATURE;
+    if (err == MOAT_OK) {
+        err = moat_x509_csr_create(&subject, &ext, &signer, out, sizeof(out), &len);
+    }
+    moat_port_posix_close(&posix);
+    if (err != MOAT_OK) {
+        return fail("make-csr-port", err);
+    }
+    return write_file(argv[4], out, len);
+}
+
 static int cmd_check_csr(int argc, char **argv)
 {
     static uint8_t in[FILE_MAX];
@@ -513,6 +559,8 @@ int main(int argc, char **argv)
         rc = cmd_make_ca(argc, argv);
     } else if (strcmp(argv[1], "make-csr") == 0) {
         rc = cmd_make_csr(argc, argv);
+    } else if (strcmp(argv[1], "make-csr-port") == 0) {
+        return cmd_make_csr_port(argc, argv);
     } else if (strcmp(argv[1], "check-csr") == 0) {
         rc = cmd_check_csr(argc, argv);
     } else if (strcmp(argv[1], "issue-from-csr") == 0) {
