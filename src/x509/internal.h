@@ -179,6 +179,20 @@ size_t moat_x509i_signed_size_max(size_t body_len, moat_curve curve);
 moat_err moat_x509i_sign_wrap(const moat_signer *signer, uint8_t *out, size_t out_cap,
                               size_t body_len, size_t *out_len);
 
+/**
+ * @brief Host-name syntax (RFC 1034 preferred name syntax as RFC 5280
+ *        4.2.1.6 requires for dNSName): dot-separated labels of 1..63
+ *        letters, digits, '-' (and '_', tolerated for deployed names), at
+ *        most 253 bytes, no empty label (so no leading/trailing dot).
+ *        With @p wildcard_ok, '*' is also accepted as a label character
+ *        (certificates carry wildcards; matching honours only a whole
+ *        left-most "*" label, see verify.c).
+ */
+bool moat_x509i_dns_name_ok(const uint8_t *s, size_t len, bool wildcard_ok);
+
+/** @brief True when @p s (len bytes) is an IPv4 dotted quad or contains ':' (IPv6). */
+bool moat_x509i_is_ip_literal(const char *s, size_t len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -24,6 +24,7 @@
 #include "moat/x509.h"
 #include "moat/core.h"
 #include "core/der.h"
+#include "x509/internal.h"
 
 /** Largest OID arc handled by the text conversions (64-bit). */
 #define OID_MAX_ARC UINT64_MAX
@@ -559,4 +560,51 @@ moat_err moat_x509_name_string(const moat_x509_bytes *name, char *out,
         return err;
     }
     return sink_finish(&s, MOAT_X509_NAME_STRING_MAX, out_len);
+}
+
+/* ------------------------------------------------------- host names */
+
+bool moat_x509i_dns_name_ok(const uint8_t *s, size_t len, bool wildcard_ok)
+{
+    size_t i, label = 0u;
+
+    if (s == NULL || len == 0u || len > 253u) {
+        return false;
+    }
+    for (i = 0u; i < len; i++) {
+        uint8_t ch = s[i];
+        if (ch == '.') {
+            if (label == 0u) {
+                return false; /* empty label */
+            }
+            label = 0u;
+            continue;
+        }
+        if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+              (ch >= '0' && ch <= '9') || ch == '-' || ch == '_' ||
+              (wildcard_ok && ch == '*'))) {
+            return false;
+        }
+        if (++label > 63u) {
+            return false;
+        }
+    }
+    return label != 0u; /* no trailing dot */
+}
+
+bool moat_x509i_is_ip_literal(const char *s, size_t len)
+{
+    size_t i, dots = 0u;
+
+    if (memchr(s, ':', len) != NULL) {
+        return true;
+    }
+    for (i = 0; i < len; i++) {
+        if (s[i] == '.') {
+            dots++;
+        } else if (s[i] < '0' || s[i] > '9') {
+            return false;
+        }
+    }
+    return dots == 3u;
 }

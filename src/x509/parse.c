@@ -39,6 +39,7 @@
 #include "moat/x509.h"
 #include "moat/core.h"
 #include "core/der.h"
+#include "x509/internal.h"
 
 /* ---------------------------------------------------------------- OIDs */
 
@@ -564,9 +565,20 @@ static moat_err parse_general_name(moat_der_reader *r, bool constraint,
     }
     switch (tag) {
     case GN_TAG_DNS:
-        /* An empty dNSName is not allowed in a SAN; in a constraint it
-         * means every name (RFC 5280 4.2.1.10 lets the base be any DNS). */
-        if (!ia5_ok(v, l) || (!constraint && l == 0u)) {
+        /* A SAN dNSName must be a host name (RFC 5280 4.2.1.6: preferred
+         * name syntax; "*" only as the whole left-most label). In a
+         * constraint, empty means every name and one leading '.' is allowed
+         * (RFC 5280 4.2.1.10); no wildcard. A trailing dot or an empty
+         * label would defeat suffix matching of name constraints. */
+        if (!ia5_ok(v, l)) {
+            return MOAT_ERR_X509_BAD_EXTENSION;
+        }
+        if (constraint) {
+            size_t skip = (l > 0u && v[0] == '.') ? 1u : 0u;
+            if (l != 0u && !moat_x509i_dns_name_ok(v + skip, l - skip, false)) {
+                return MOAT_ERR_X509_BAD_EXTENSION;
+            }
+        } else if (!moat_x509i_dns_name_ok(v, l, true)) {
             return MOAT_ERR_X509_BAD_EXTENSION;
         }
         gn->type = MOAT_X509_GN_DNS;

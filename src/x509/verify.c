@@ -27,6 +27,7 @@
 #include "core/der.h"
 #include "moat/core.h"
 #include "moat/x509.h"
+#include "x509/internal.h"
 #include "x509/verify_internal.h"
 
 /** Longest host name accepted as a reference identifier (RFC 1035: 253). */
@@ -74,6 +75,7 @@ typedef struct vctx {
     bool usable[MOAT_X509_MAX_CANDIDATES]; /* parsed, not a duplicate, not an anchor copy */
     int anchor_id;                         /* the anchor in work->anchor, NO_ID if none */
     bool leaf_is_anchor;                   /* certs[0] is byte-identical to anchor_id */
+    size_t host_len;                       /* params->dns_name without a trailing dot */
     int path[MOAT_X509_MAX_DEPTH];
     size_t path_len;
     sig_cache_entry cache[MOAT_X509_MAX_SIG_CHECKS];
@@ -480,7 +482,7 @@ static moat_err check_leaf(const vctx *ctx, int *failed)
     if (!eku_allows(ctx, c)) {
         return MOAT_ERR_X509_EKU;
     }
-    if (p->dns_name != NULL && !host_matches(c, p->dns_name, strlen(p->dns_name))) {
+    if (p->dns_name != NULL && !host_matches(c, p->dns_name, ctx->host_len)) {
         return MOAT_ERR_X509_NAME_MISMATCH;
     }
     if (p->ip != NULL && !ip_matches(c, p->ip, p->ip_len)) {
@@ -839,9 +841,21 @@ static moat_err check_params(const moat_x509_verify_params *p, vctx *ctx)
     }
     if (p->dns_name != NULL) {
         hlen = strlen(p->dns_name);
-        if (hlen == 0u || hlen > VERIFY_MAX_HOST || strchr(p->dns_name, '*') != NULL) {
+        /* The fully-qualified form "host.example." names the same host:
+         * drop one trailing dot, then require a syntactically valid host
+         * name (no empty labels, no wildcard) that is not an IP literal:
+         * an IP given as a DNS name would escape iPAddress name
+         * constraints, so IPs go through params->ip only. */
+        if (hlen > 0u && p->dns_name[hlen - 1u] == '.') {
+            hlen--;
+        }
+        if (hlen == 0u || hlen > VERIFY_MAX_HOST ||
+            !moat_x509i_dns_name_ok((const uint8_t *)p->dns_name, hlen, false) ||
+            memchr(p->dns_name, '*', hlen) != NULL ||
+            moat_x509i_is_ip_literal(p->dns_name, hlen)) {
             return MOAT_ERR_INVALID_ARGUMENT;
         }
+        ctx->host_len = hlen;
     }
     if (p->ip != NULL && p->ip_len != 4u && p->ip_len != 16u) {
         return MOAT_ERR_INVALID_ARGUMENT;

@@ -536,6 +536,10 @@ static moat_err check_extensions(const moat_x509_ext_params *ext,
             bool ok;
             switch (g->type) {
             case MOAT_X509_GN_DNS:
+                /* the same host-name rule the parser applies */
+                ok = text_ok(&g->value) &&
+                     moat_x509i_dns_name_ok(g->value.ptr, g->value.len, true);
+                break;
             case MOAT_X509_GN_URI:
                 ok = text_ok(&g->value);
                 break;

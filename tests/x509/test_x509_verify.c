@@ -819,6 +819,34 @@ static void test_time_from_port(void **state)
     }
 }
 
+/* Host names are syntax-checked: a trailing dot is the same host, an IP
+ * literal must go through params.ip (else it would escape iPAddress name
+ * constraints), empty labels are refused. */
+static void test_host_name_forms(void **state)
+{
+    const char *leaf[] = {"leaf", "int2", "int1"};
+    moat_x509_verify_params p = at_now();
+    (void)state;
+    p.dns_name = "dev.example.com.";
+    expect_ok(leaf, 3, &p);
+    p.dns_name = "10.1.2.3"; /* the leaf has IP:10.1.2.3 as an iPAddress */
+    expect_fail(leaf, 3, &p, MOAT_ERR_INVALID_ARGUMENT, -1);
+    p.dns_name = "2001:db8::1";
+    expect_fail(leaf, 3, &p, MOAT_ERR_INVALID_ARGUMENT, -1);
+    p.dns_name = "dev..example.com";
+    expect_fail(leaf, 3, &p, MOAT_ERR_INVALID_ARGUMENT, -1);
+    p.dns_name = ".";
+    expect_fail(leaf, 3, &p, MOAT_ERR_INVALID_ARGUMENT, -1);
+    p.dns_name = "dev.example.com..";
+    expect_fail(leaf, 3, &p, MOAT_ERR_INVALID_ARGUMENT, -1);
+    {
+        /* a certificate whose dNSName SAN has a trailing dot is malformed */
+        const char *dot[] = {"leaf_trailing_dot", "int2", "int1"};
+        p.dns_name = "www.example.com";
+        expect_fail(dot, 3, &p, MOAT_ERR_X509_BAD_EXTENSION, 0);
+    }
+}
+
 int main(int argc, char **argv)
 {
     const struct CMUnitTest tests[] = {
@@ -840,6 +868,7 @@ int main(int argc, char **argv)
         cmocka_unit_test(test_name_constraints_ip),
         cmocka_unit_test(test_wrong_host_name),
         cmocka_unit_test(test_wildcard_rules),
+        cmocka_unit_test(test_host_name_forms),
         cmocka_unit_test(test_unknown_critical_extension),
         cmocka_unit_test(test_dice_critical_extension_accepted),
         cmocka_unit_test(test_self_signed_leaf),

@@ -728,6 +728,20 @@ static void test_bad_params(void **state)
     assert_int_equal(moat_x509_parse(out, len, &g_cert), MOAT_OK);
     assert_int_equal(g_cert.serial.len, 20);
 
+    /* dNSName SANs must be host names: no trailing dot, no empty label
+     * (they would defeat name-constraint suffix matching) */
+    {
+        static const char *bad_dns[] = {"www.bad.com.", "a..b.example", ".lead.example", "sp ace.example"};
+        for (size_t b = 0; b < sizeof(bad_dns) / sizeof(bad_dns[0]); b++) {
+            base_params(&p, &k_leaf.signer.pub);
+            p.ext.san_count = 1;
+            p.ext.san[0].type = MOAT_X509_GN_DNS;
+            p.ext.san[0].value.ptr = (const uint8_t *)bad_dns[b];
+            p.ext.san[0].value.len = strlen(bad_dns[b]);
+            issue_rejected(&p, MOAT_ERR_X509_BAD_EXTENSION);
+        }
+    }
+
     base_params(&p, &k_leaf.signer.pub);
     p.not_before = p.not_after + 1;
     issue_rejected(&p, MOAT_ERR_X509_BAD_TIME);

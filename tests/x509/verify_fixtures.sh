@@ -156,6 +156,8 @@ cert nc_email_leaf int_nc_email leaf "/CN=email" "$LEAF"
 
 # ---- host names and wildcards
 cert leaf_wild int2 leaf "/CN=wild" "$LEAFBASE\nsubjectAltName=DNS:*.com,DNS:f*.example.com,DNS:*.wild.example.com"
+# a trailing-dot dNSName (not a host name: would defeat name-constraint suffixes)
+cert leaf_trailing_dot int2 leaf "/CN=dot" "$LEAFBASE\nsubjectAltName=DNS:www.example.com."
 cert leaf_nosan int2 leaf "/CN=dev.example.com" "$LEAFBASE"
 
 # ---- critical extensions
