@@ -10,7 +10,12 @@
  * separate service in production) checks the CSR and issues an X.509
  * certificate, and the device installs it only after validating it to its
  * trust store and checking it certifies its own key (atomically, through a
- * port record). Run twice on the same state directory: the second run
+ * port record). Finally attestation: a DICE layer derived from the port's
+ * UDS and the firmware measurement, a DeviceID certificate from the
+ * manufacturer CA, an alias key certified with the TCG DiceTcbInfo, EAT
+ * evidence answering a verifier's nonce, and the verifier's checks and
+ * appraisal against reference values (a replay is refused).
+ * Run twice on the same state directory: the second run
  * reuses the same persistent device key and finds the installed chain.
  *
  * Usage: moat-demo STATE_DIR
@@ -85,9 +90,11 @@ static moat_err ca_issue(const moat_signer *ca, const uint8_t *ca_cert, size_t c
     return moat_x509_issue(&p, ca, out, cap, out_len);
 }
 
-/* A self-signed root for the demo CA. */
-static moat_err ca_make_root(const moat_signer *ca, int64_t now, uint8_t *out, size_t cap,
-                             size_t *out_len)
+/* A self-signed root for a demo CA: pathLen 0 for the operational CA
+ * (issues device certificates only), none for the manufacturer (the DICE
+ * chain below it has CA certificates: DeviceID and CDI). */
+static moat_err ca_make_root(const moat_signer *ca, int64_t now, int path_len, uint8_t *out,
+                             size_t cap, size_t *out_len)
 {
     moat_x509_issue_params p;
     static const uint8_t serial[] = {0x01};
@@ -105,7 +112,7 @@ static moat_err ca_make_root(const moat_signer *ca, int64_t now, uint8_t *out, s
     p.subject_key = &ca->pub;
     p.ext.basic_constraints = true;
     p.ext.is_ca = true;
-    p.ext.path_len = 0;
+    p.ext.path_len = path_len;
     p.ext.key_usage = MOAT_X509_KU_KEY_CERT_SIGN | MOAT_X509_KU_CRL_SIGN;
     p.ext.ski = true;
     return moat_x509_issue(&p, ca, out, cap, out_len);
@@ -214,7 +221,7 @@ int main(int argc, char **argv)
         check("service CA key (entropy from the port)",
               moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &ca_key), MOAT_OK);
         check("service CA signer", moat_signer_from_private(&ca, &ca_key), MOAT_OK);
-        check("self-signed CA certificate", ca_make_root(&ca, now, root, sizeof root, &root_len), MOAT_OK);
+        check("self-signed CA certificate", ca_make_root(&ca, now, 0, root, sizeof root, &root_len), MOAT_OK);
 
         memset(&subject, 0, sizeof subject);
         subject.count = 1;
@@ -258,6 +265,145 @@ int main(int argc, char **argv)
         check("the same chain a month later", moat_x509_verify(&store, chain, lens, 1, &vp, &vwork, NULL),
               MOAT_ERR_X509_EXPIRED);
         moat_ec_private_wipe(&ca_key);
+    }
+
+    printf("6. attestation: DICE identity, EAT evidence, verification and appraisal\n");
+    {
+        
+        static uint8_t ca6[1024], csr6[MOAT_DICE_CSR_MAX], devid[MOAT_DICE_CERT_MAX];
+        static uint8_t cdi1[MOAT_DICE_CERT_MAX], alias[MOAT_DICE_CERT_MAX];
+        static uint8_t issue_work[MOAT_EAT_ISSUE_WORK_SIZE];
+        static char evidence[MOAT_EAT_TOKEN_OUT_MAX], result[4096], result_jwt[8192];
+        static uint8_t verify_work[128 * 1024], appraise_work[192 * 1024];
+        static moat_nonce_store nonces;
+        static const uint8_t devid_serial[] = {0x10, 0x01};
+        moat_ec_private_key mfr_key, alias_key;
+        moat_signer mfr, alias_signer;
+        moat_dice_input in;
+        moat_dice_cdis cdis;
+        moat_dice_tcb_info tcb;
+        moat_ec_public_key devid_pub;
+        moat_eat_claims claims;
+        moat_eat_measurement meas;
+        moat_eat_policy policy;
+        moat_eat_evidence ev;
+        moat_x509_store mfr_store;
+        moat_ar_status status = MOAT_AR_NONE;
+        uint8_t fw256[32], fw512[64], ueid[MOAT_EAT_UEID_SIZE], nonce[MOAT_NONCE_SIZE];
+        char fw_b64[48], hwmodel_b64[32], refvals[1024];
+        const uint8_t *x5c[3];
+        size_t x5c_lens[3], ca6_len = 0, csr6_len = 0, devid_len = 0, cdi1_len = 0;
+        size_t alias_len = 0, tok_len6 = 0, res_len = 0, jwt_len = 0, k = 0;
+        static const char hwmodel[] = "moat-demo-board";
+
+        /* The manufacturer (offline, at provisioning): certifies the DeviceID. */
+        check("manufacturer CA key", moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &mfr_key), MOAT_OK);
+        check("manufacturer signer", moat_signer_from_private(&mfr, &mfr_key), MOAT_OK);
+        check("manufacturer CA certificate", ca_make_root(&mfr, now, -1, ca6, sizeof ca6, &ca6_len), MOAT_OK);
+        check("DeviceID CSR (key derived from the UDS inside the port flow)",
+              moat_dice_device_id_csr_from_port(&port, csr6, sizeof csr6, &csr6_len), MOAT_OK);
+        check("manufacturer certifies the DeviceID",
+              moat_dice_device_id_certify(csr6, csr6_len, ca6, ca6_len, &mfr, devid_serial,
+                                          sizeof devid_serial, now - 60, 253402300799LL, devid,
+                                          sizeof devid, &devid_len), MOAT_OK);
+
+        /* Boot: one DICE layer measures the firmware. */
+        memset(&in, 0, sizeof in);
+        check("measure the firmware (SHA-512, SHA-256)",
+              moat_port_measure_firmware(&port, MOAT_HASH_SHA512, fw512, sizeof fw512, &k) == MOAT_OK &&
+              moat_port_measure_firmware(&port, MOAT_HASH_SHA256, fw256, sizeof fw256, &k) == MOAT_OK
+                  ? MOAT_OK : MOAT_ERR_INTERNAL, MOAT_OK);
+        memcpy(in.code_hash, fw512, sizeof in.code_hash);
+        moat_hash(MOAT_HASH_SHA512, "moat demo firmware authority", 28, in.authority_hash);
+        in.mode = MOAT_DICE_MODE_NORMAL;
+        check("DICE layer from the UDS: CDIs + CDI certificate",
+              moat_dice_layer_from_port(&port, &in, &cdis, cdi1, sizeof cdi1, &cdi1_len), MOAT_OK);
+        memset(&tcb, 0, sizeof tcb);
+        tcb.present = MOAT_DICE_TCB_VENDOR | MOAT_DICE_TCB_MODEL | MOAT_DICE_TCB_VERSION |
+                      MOAT_DICE_TCB_SVN | MOAT_DICE_TCB_FWIDS;
+        strcpy(tcb.vendor, "moat");
+        strcpy(tcb.model, hwmodel);
+        strcpy(tcb.version, "0.1.0");
+        tcb.svn = 3;
+        tcb.fwid_count = 1;
+        tcb.fwids[0].alg = MOAT_HASH_SHA256;
+        memcpy(tcb.fwids[0].digest, fw256, 32);
+        tcb.fwids[0].digest_len = 32;
+        check("alias certificate with DiceTcbInfo", moat_dice_alias_cert(&cdis, &tcb, alias, sizeof alias, &alias_len), MOAT_OK);
+        check("alias (attestation) key", moat_dice_alias_keypair(&cdis, &alias_key, NULL), MOAT_OK);
+        moat_wipe(&cdis, sizeof cdis); /* the layer's CDIs are not kept */
+        check("alias signer", moat_signer_from_private(&alias_signer, &alias_key), MOAT_OK);
+        check("DeviceID public key", moat_dice_device_id_from_port(&port, &devid_pub, NULL), MOAT_OK);
+        check("ueid", moat_eat_ueid(&devid_pub, ueid), MOAT_OK);
+
+        /* The verifier hands out a nonce for this device. */
+        check("verifier: nonce store", moat_nonce_store_init(&nonces), MOAT_OK);
+        check("verifier: nonce for this device",
+              moat_nonce_issue(&nonces, moat_port_rng, &port, ueid, now, 300, nonce), MOAT_OK);
+
+        /* The device answers with evidence. */
+        memset(&claims, 0, sizeof claims);
+        memset(&meas, 0, sizeof meas);
+        meas.name = "fw";
+        meas.version = "0.1.0";
+        meas.has_svn = true;
+        meas.svn = 3;
+        meas.alg = MOAT_HASH_SHA256;
+        meas.digest = fw256;
+        claims.nonce = nonce;
+        claims.nonce_len = sizeof nonce;
+        memcpy(claims.ueid, ueid, sizeof ueid);
+        claims.oemid_pen = 11129;
+        claims.hwmodel = (const uint8_t *)hwmodel;
+        claims.hwmodel_len = strlen(hwmodel);
+        claims.swname = "moat-demo";
+        claims.swversion = "0.1.0";
+        claims.dbgstat = MOAT_EAT_DBG_DISABLED_SINCE_BOOT;
+        claims.measurement_count = 1;
+        claims.measurements = &meas;
+        claims.iat = now;
+        x5c[0] = alias;
+        x5c_lens[0] = alias_len;
+        x5c[1] = cdi1;
+        x5c_lens[1] = cdi1_len;
+        x5c[2] = devid;
+        x5c_lens[2] = devid_len;
+        check("EAT evidence signed by the alias key",
+              moat_eat_issue(&claims, &alias_signer, x5c, x5c_lens, 3, issue_work, sizeof issue_work,
+                             evidence, sizeof evidence, &tok_len6), MOAT_OK);
+        printf("       token: %zu bytes (x5c: alias, CDI, DeviceID)\n", tok_len6);
+
+        /* The verifier: chain to the manufacturer, nonce, TcbInfo, policy. */
+        check("verifier: manufacturer trust store", moat_x509_store_init(&mfr_store, NULL, 0), MOAT_OK);
+        check("add the manufacturer anchor", moat_x509_store_add(&mfr_store, ca6, ca6_len), MOAT_OK);
+        memset(&policy, 0, sizeof policy);
+        policy.store = &mfr_store;
+        policy.nonces = &nonces;
+        policy.now = now;
+        policy.iat_max_age = 300;
+        policy.iat_skew = 60;
+        policy.dbgstat_allowed = MOAT_EAT_DBG_PRODUCTION;
+        check("verifier: verify the evidence",
+              moat_eat_verify(evidence, tok_len6, &policy, verify_work, sizeof verify_work, &ev), MOAT_OK);
+        moat_b64url_encode(fw256, 32, fw_b64, sizeof fw_b64, &k);
+        moat_b64url_encode((const uint8_t *)hwmodel, strlen(hwmodel), hwmodel_b64, sizeof hwmodel_b64, &k);
+        snprintf(refvals, sizeof refvals,
+                 "{\"moat_refvals\":1,\"models\":[{\"hwmodel\":\"%s\","
+                 "\"dbgstat\":[\"disabled-since-boot\"],\"components\":[{\"name\":\"fw\","
+                 "\"digests\":[[\"sha-256\",\"%s\"]],\"versions\":[\"0.1.0\"],\"min_svn\":2}]}]}",
+                 hwmodel_b64, fw_b64);
+        check("verifier: appraise against reference values",
+              moat_attest_appraise(&ev, refvals, strlen(refvals), now, appraise_work, sizeof appraise_work,
+                                   result, sizeof result, &res_len, &status), MOAT_OK);
+        check("status is affirming", status == MOAT_AR_AFFIRMING ? MOAT_OK : MOAT_ERR_INTERNAL, MOAT_OK);
+        printf("       result: %.*s\n", (int)(res_len < 160 ? res_len : 160), result);
+        check("verifier signs the attestation result (JWT)",
+              moat_attest_result_sign(result, res_len, &mfr, result_jwt, sizeof result_jwt, &jwt_len), MOAT_OK);
+        check("the same evidence again (replay)",
+              moat_eat_verify(evidence, tok_len6, &policy, verify_work, sizeof verify_work, &ev),
+              MOAT_ERR_EAT_NONCE_USED);
+        moat_ec_private_wipe(&alias_key);
+        moat_ec_private_wipe(&mfr_key);
     }
 
     moat_port_posix_close(&posix);

@@ -150,7 +150,30 @@ extern "C" {
     X(MOAT_ERR_X509_NO_TIME, 534, "X.509: no trusted time and the policy requires it") \
     X(MOAT_ERR_X509_SELF_SIGNED_LEAF, 535, "X.509: self-signed leaf is not a trust anchor") \
     X(MOAT_ERR_X509_SEARCH_LIMIT, 545, "X.509: path building exceeded its work bound (MOAT_X509_MAX_SIG_CHECKS / MAX_BUILD_STEPS)") \
-    X(MOAT_ERR_X509_LEAF_IS_CA, 546, "X.509: the leaf is a CA certificate and the caller forbids it")
+    X(MOAT_ERR_X509_LEAF_IS_CA, 546, "X.509: the leaf is a CA certificate and the caller forbids it") \
+    /* attest: DICE (600-619) */                                                  \
+    X(MOAT_ERR_DICE_BAD_INPUT, 600, "DICE: input values malformed (mode, sizes, descriptors)") \
+    X(MOAT_ERR_DICE_TCB_INFO, 601, "DICE: DiceTcbInfo malformed")                 \
+    X(MOAT_ERR_DICE_SEAL_AUTH, 602, "DICE: sealed blob does not open under this firmware's sealing key") \
+    X(MOAT_ERR_DICE_SEAL_FORMAT, 603, "DICE: sealed blob malformed")              \
+    /* attest: evidence and verification (620-659) */                            \
+    X(MOAT_ERR_EAT_CLAIM, 620, "EAT: claim missing, malformed or of the wrong type") \
+    X(MOAT_ERR_EAT_PROFILE, 621, "EAT: unknown eat_profile")                      \
+    X(MOAT_ERR_EAT_NONCE_MISSING, 622, "EAT: eat_nonce missing or not 8-64 bytes") \
+    X(MOAT_ERR_EAT_NONCE_UNKNOWN, 623, "EAT: eat_nonce was never issued (or expired)") \
+    X(MOAT_ERR_EAT_NONCE_USED, 624, "EAT: eat_nonce already used (replay)")       \
+    X(MOAT_ERR_EAT_NONCE_DEVICE, 625, "EAT: eat_nonce was issued to another device") \
+    X(MOAT_ERR_EAT_IAT, 626, "EAT: iat outside the accepted window")              \
+    X(MOAT_ERR_EAT_X5C, 627, "EAT: x5c header missing or malformed")              \
+    X(MOAT_ERR_EAT_TCB_MISMATCH, 628, "EAT: measurements differ from the alias certificate's DiceTcbInfo") \
+    X(MOAT_ERR_EAT_NOT_ALIAS, 629, "EAT: signer is not an alias (attestation) key certified by the DeviceID chain") \
+    X(MOAT_ERR_EAT_DEBUG, 630, "EAT: debug-enabled device refused by policy")     \
+    X(MOAT_ERR_EAT_UEID, 631, "EAT: ueid does not match the DeviceID key of the chain") \
+    X(MOAT_ERR_EAT_TOO_LARGE, 632, "EAT: token larger than the bound")            \
+    X(MOAT_ERR_EAT_NONCE_STORE_FULL, 633, "EAT: nonce store full")                \
+    X(MOAT_ERR_EAT_SVN, 634, "EAT: firmware svn below the policy minimum")       \
+    X(MOAT_ERR_REFVAL_INVALID, 640, "appraisal: reference values document malformed") \
+    X(MOAT_ERR_REFVAL_UNKNOWN_MODEL, 641, "appraisal: no reference values for this hwmodel")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {

@@ -88,6 +88,35 @@ extern "C" {
 /** @brief Largest "typ" / "cty" a signer may put in a header (bytes). */
 #define MOAT_JWS_TYP_MAX 64u
 
+/** @brief Most certificates in an "x5c" header (RFC 7515 section 4.1.6). */
+#define MOAT_JWS_X5C_MAX 4u
+/**
+ * @brief Largest decoded protected header accepted by the x5c-aware entry
+ *        points (moat_jws_sign_compact_ex() with x5c,
+ *        moat_jws_verify_compact_work(), moat_jws_compact_peek_header()):
+ *        room for about four 1 KiB certificates in standard base64. The
+ *        classic entry points keep ::MOAT_JWS_HEADER_MAX (and their stack
+ *        use); these take a caller workspace instead.
+ */
+#define MOAT_JWS_X5C_HEADER_MAX 6144u
+/**
+ * @brief Workspace for moat_jws_verify_compact_work() and
+ *        moat_jws_compact_peek_header(): header buffer + JSON arena for a
+ *        header of up to ::MOAT_JWS_X5C_HEADER_MAX bytes (about 10 KiB).
+ */
+#define MOAT_JWS_X5C_WORK_SIZE \
+    (MOAT_JSON_ARENA_SIZE(MOAT_JWS_X5C_HEADER_MAX, MOAT_JWS_HEADER_MAX_VALUES) + \
+     MOAT_JWS_X5C_HEADER_MAX + 48u)
+/**
+ * @brief Output capacity always sufficient for moat_jws_sign_compact_ex()
+ *        with an x5c header and a payload of @p n bytes, NUL included: the
+ *        JWS itself plus the scratch room for the decoded header (which is
+ *        built at the end of the output buffer, then wiped).
+ */
+#define MOAT_JWS_COMPACT_X5C_SIZE(n) \
+    (MOAT_B64URL_ENC_LEN(MOAT_JWS_X5C_HEADER_MAX) + MOAT_B64URL_ENC_LEN((size_t)(n)) + \
+     MOAT_B64URL_ENC_LEN(MOAT_ECDSA_RAW_MAX) + 3u + MOAT_JWS_X5C_HEADER_MAX + 1u)
+
 /**
  * @brief Upper bound of a compact JWS for a payload of @p n bytes, NUL
  *        included (header at most ::MOAT_JWS_HEADER_MAX, P-384 signature).
@@ -306,6 +335,15 @@ typedef struct moat_jws_sign_opts {
     const char *typ;
     /** "cty" member, NULL for none; at most ::MOAT_JWS_TYP_MAX bytes. */
     const char *cty;
+    /** "x5c" member (RFC 7515 section 4.1.6): DER certificates, the one
+     *  holding the signing key first, each written in standard base64
+     *  (RFC 4648 section 4, NOT base64url). NULL / 0 for none. The bytes are
+     *  not parsed; the signer's key is not compared with the first one. */
+    const uint8_t *const *x5c;
+    /** Lengths of the @c x5c certificates (each at least 1). */
+    const size_t *x5c_lens;
+    /** Number of certificates, at most ::MOAT_JWS_X5C_MAX. */
+    size_t x5c_count;
 } moat_jws_sign_opts;
 
 /**
@@ -360,9 +398,20 @@ moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
  *         ::MOAT_ERR_UNSUPPORTED, ::MOAT_ERR_INPUT_TOO_LARGE,
  *         ::MOAT_ERR_BUFFER_TOO_SMALL, the signer's error,
  *         ::MOAT_ERR_INTERNAL); ::MOAT_ERR_INVALID_ARGUMENT also for a
- *         typ/cty longer than ::MOAT_JWS_TYP_MAX or not UTF-8.
+ *         typ/cty longer than ::MOAT_JWS_TYP_MAX or not UTF-8, and for an
+ *         inconsistent x5c (x5c_count above ::MOAT_JWS_X5C_MAX, x5c or
+ *         x5c_lens NULL with x5c_count != 0, a NULL or empty certificate);
+ *         ::MOAT_ERR_INPUT_TOO_LARGE also for an x5c header above
+ *         ::MOAT_JWS_X5C_HEADER_MAX bytes.
  *
- * Memory and thread safety: as moat_jws_sign_compact().
+ * With x5c, the header JSON is built in the tail of @p out before being
+ * encoded at its start: the capacity needed (reported on
+ * ::MOAT_ERR_BUFFER_TOO_SMALL) is the JWS length + 1 + the header length + 1;
+ * MOAT_JWS_COMPACT_X5C_SIZE(payload_len) is always enough. The scratch is
+ * wiped; *out_len is the JWS length as usual.
+ *
+ * Memory and thread safety: as moat_jws_sign_compact() (x5c adds no stack:
+ * certificates are encoded 48 bytes at a time).
  */
 moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
                                   const moat_jws_sign_opts *opts,
@@ -513,6 +562,115 @@ moat_err moat_jws_verify_compact_ex(const char *jws, size_t jws_len,
                                     const moat_jws_verify_opts *opts,
                                     uint8_t *payload_out, size_t payload_cap,
                                     size_t *payload_len);
+
+/**
+ * @brief moat_jws_verify_compact_ex() with one key, for tokens whose
+ *        protected header may be up to ::MOAT_JWS_X5C_HEADER_MAX bytes (e.g.
+ *        an "x5c" chain), with the header work area in @p work instead of
+ *        the stack. Same checks, same order, same error codes; the header
+ *        bound is ::MOAT_JWS_X5C_HEADER_MAX (::MOAT_ERR_JOSE_HEADER_TOO_LARGE
+ *        beyond it). An "x5c" member is NOT used to find the key: the
+ *        caller validated the chain and passes its leaf key.
+ * @param jws the compact serialization
+ * @param jws_len its length
+ * @param key the verifying key
+ * @param opts NULL for the defaults (as moat_jws_verify_compact_ex())
+ * @param work workspace of at least ::MOAT_JWS_X5C_WORK_SIZE bytes; wiped
+ *        on return
+ * @param work_size its size
+ * @param payload_out receives the payload
+ * @param payload_cap its capacity
+ * @param[out] payload_len as for moat_jws_verify_compact()
+ * @return the codes of moat_jws_verify_compact_ex();
+ *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or smaller than
+ *   ::MOAT_JWS_X5C_WORK_SIZE). On failure @p payload_out is wiped.
+ *
+ * Memory: no heap; about 1 KiB of own stack plus one ECDSA verification
+ * (about 3 KiB) and the JSON parser's recursion (depth 8). Thread safety:
+ * reentrant with distinct @p work.
+ */
+moat_err moat_jws_verify_compact_work(const char *jws, size_t jws_len,
+                                      const moat_ec_public_key *key,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      uint8_t *payload_out, size_t payload_cap,
+                                      size_t *payload_len);
+
+/**
+ * @brief Decode and policy-check the protected header of an UNVERIFIED
+ *        compact JWS, for key discovery (e.g. reading its "x5c" chain).
+ *
+ * UNTRUSTED INPUT: nothing returned here is authenticated. The caller
+ * must choose a key by its own trust rules (validate the x5c chain to its
+ * anchors) and then verify the token with that key
+ * (moat_jws_verify_compact_work()); never use anything of the header for a
+ * decision before that. The same header policy as verification is applied
+ * (alg allow-list, crit, b64, member types) so that malformed tokens are
+ * refused early with the same codes.
+ * @param jws the compact serialization
+ * @param jws_len its length
+ * @param opts NULL or the crit names the later verification will accept
+ * @param work workspace of at least ::MOAT_JWS_X5C_WORK_SIZE bytes; holds
+ *        the results; the caller wipes or reuses it
+ * @param work_size its size
+ * @param[out] header the parsed header object (in @p work); NULL on failure
+ * @param[out] header_json the decoded header text, NUL-terminated (in
+ *        @p work); NULL on failure; may be NULL
+ * @param[out] header_json_len its length; 0 on failure; may be NULL
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p jws or @p header NULL, or @p opts crit
+ *   list inconsistent as for moat_jws_verify_compact_ex());
+ *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or too small);
+ *   ::MOAT_ERR_JOSE_FORMAT (not three segments, empty header or signature);
+ *   ::MOAT_ERR_JOSE_HEADER_TOO_LARGE (above ::MOAT_JWS_X5C_HEADER_MAX);
+ *   MOAT_ERR_B64_* (header segment not canonical base64url);
+ *   MOAT_ERR_JSON_* (as moat_jws_verify_compact());
+ *   ::MOAT_ERR_JOSE_HEADER_INVALID, ::MOAT_ERR_JOSE_ALG_MISSING,
+ *   ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED, ::MOAT_ERR_JOSE_CRIT_MALFORMED,
+ *   ::MOAT_ERR_JOSE_CRIT_UNKNOWN, ::MOAT_ERR_UNSUPPORTED (b64 false).
+ *   On failure @p work is wiped.
+ *
+ * Memory: no heap; the JSON parser's stack (depth 8). Thread safety:
+ * reentrant with distinct @p work.
+ */
+moat_err moat_jws_compact_peek_header(const char *jws, size_t jws_len,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      const moat_json **header,
+                                      const char **header_json,
+                                      size_t *header_json_len);
+
+/**
+ * @brief Decode the "x5c" member of a (peeked) protected header into
+ *        @p der_out: RFC 7515 section 4.1.6, a non-empty array of standard
+ *        base64 (RFC 4648 section 4, padded, canonical) DER certificates,
+ *        leaf first. The certificates are not parsed (use moat_x509_parse()
+ *        / moat_x509_verify()); each must be non-empty.
+ * @param header the header object (from moat_jws_compact_peek_header())
+ * @param der_out receives the certificates back to back
+ * @param der_cap its capacity
+ * @param[out] certs receives pointers into @p der_out, leaf first
+ * @param[out] lens receives their lengths
+ * @param max_certs capacity of @p certs and @p lens (at least 1)
+ * @param[out] count number of certificates; 0 on failure
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p count, @p certs, @p lens or @p header
+ *   NULL, @p der_out NULL with @p der_cap != 0, @p max_certs 0);
+ *   ::MOAT_ERR_NOT_FOUND (no "x5c" member);
+ *   ::MOAT_ERR_JOSE_HEADER_INVALID (not a non-empty array of non-empty
+ *   strings);
+ *   MOAT_ERR_B64_* (an element not canonical standard base64: base64url
+ *   characters give ::MOAT_ERR_B64_CHAR);
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (more than @p max_certs elements);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL (the certificates do not fit in @p der_cap).
+ *   On failure @p der_out, @p certs and @p lens are wiped.
+ *
+ * Memory: no heap; a few dozen bytes of stack. Thread safety: reentrant
+ * (read-only on the tree).
+ */
+moat_err moat_jws_header_x5c(const moat_json *header, uint8_t *der_out,
+                             size_t der_cap, const uint8_t **certs, size_t *lens,
+                             size_t max_certs, size_t *count);
 
 /* ================================================= JWS JSON (general) */
 

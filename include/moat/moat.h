@@ -13,6 +13,8 @@
 #include "moat/jose.h"
 #include "moat/port.h"
 #include "moat/x509.h"
+#include "moat/dice.h"
+#include "moat/attest.h"
 
 #ifdef __cplusplus
 extern "C" {

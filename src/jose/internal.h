@@ -19,6 +19,7 @@
 
 /** The parsed, policy-checked protected header of one JWS. */
 typedef struct moat_jose_header {
+    const moat_json *root;   /**< the parsed header object (in the work area) */
     moat_curve curve;        /**< curve implied by alg (ES256: P-256, ES384: P-384) */
     const char *kid;         /**< "kid" (points into the parse arena), or NULL */
     size_t kid_len;          /**< its length */
@@ -39,6 +40,21 @@ moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
                                 const moat_jws_verify_opts *opts,
                                 const moat_json *unprotected, void *work,
                                 size_t work_size, moat_jose_header *h);
+
+/** Work bytes moat_jose_header_parse_max() needs for @p max (16-aligned work). */
+#define MOAT_JOSE_HEADER_WORK_FOR(max) \
+    (MOAT_JSON_ARENA_SIZE((max), MOAT_JWS_HEADER_MAX_VALUES) + (max) + 32u)
+
+/**
+ * moat_jose_header_parse() with a header bound of @p header_max
+ * (MOAT_JWS_HEADER_MAX or MOAT_JWS_X5C_HEADER_MAX; else MOAT_ERR_INTERNAL)
+ * and MOAT_JOSE_HEADER_WORK_FOR(header_max) bytes of 16-aligned work.
+ */
+moat_err moat_jose_header_parse_max(const char *b64, size_t b64_len,
+                                    size_t header_max,
+                                    const moat_jws_verify_opts *opts,
+                                    const moat_json *unprotected, void *work,
+                                    size_t work_size, moat_jose_header *h);
 
 /**
  * Decode the signature segment: strict base64url of exactly

@@ -152,6 +152,16 @@ moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
                                 const moat_json *unprotected, void *work,
                                 size_t work_size, moat_jose_header *h)
 {
+    return moat_jose_header_parse_max(b64, b64_len, MOAT_JWS_HEADER_MAX, opts,
+                                      unprotected, work, work_size, h);
+}
+
+moat_err moat_jose_header_parse_max(const char *b64, size_t b64_len,
+                                    size_t header_max,
+                                    const moat_jws_verify_opts *opts,
+                                    const moat_json *unprotected, void *work,
+                                    size_t work_size, moat_jose_header *h)
+{
     uint8_t *buf = (uint8_t *)work;
     uint8_t *arena;
     size_t arena_size, n = 0, alen = 0;
@@ -162,28 +172,31 @@ moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
     moat_err e;
 
     memset(h, 0, sizeof(*h));
-    if (work == NULL || work_size < MOAT_JWS_HEADER_WORK_SIZE) {
+    if (header_max != MOAT_JWS_HEADER_MAX && header_max != MOAT_JWS_X5C_HEADER_MAX) {
+        return MOAT_ERR_INTERNAL;
+    }
+    if (work == NULL || work_size < MOAT_JOSE_HEADER_WORK_FOR(header_max)) {
         return MOAT_ERR_OUT_OF_MEMORY;
     }
     if (b64 == NULL || b64_len == 0) {
         return MOAT_ERR_JOSE_FORMAT;
     }
-    if (b64_len > MOAT_JOSE_HEADER_B64_MAX) {
+    if (b64_len > MOAT_B64URL_ENC_LEN(header_max)) {
         return MOAT_ERR_JOSE_HEADER_TOO_LARGE;
     }
     /* buf: decoded header + NUL; then the arena, 16-aligned. */
-    e = moat_b64url_decode(b64, b64_len, buf, MOAT_JWS_HEADER_MAX, &n);
+    e = moat_b64url_decode(b64, b64_len, buf, header_max, &n);
     if (e != MOAT_OK) {
         return e;
     }
     buf[n] = 0;
-    arena = buf + ((MOAT_JWS_HEADER_MAX + 1u + 15u) & ~(size_t)15u);
+    arena = buf + ((header_max + 1u + 15u) & ~(size_t)15u);
     arena_size = work_size - (size_t)(arena - buf);
 
-    lim.max_input = MOAT_JWS_HEADER_MAX;
+    lim.max_input = header_max;
     lim.max_depth = 8u;
     lim.max_members = MOAT_JWS_HEADER_MAX_VALUES;
-    lim.max_string = MOAT_JWS_HEADER_MAX;
+    lim.max_string = header_max;
     e = moat_json_parse((const char *)buf, n, &lim, arena, arena_size, &root);
     if (e != MOAT_OK) {
         return e;
@@ -259,6 +272,7 @@ moat_err moat_jose_header_parse(const char *b64, size_t b64_len,
             }
         }
     }
+    h->root = root;
     h->json = (const char *)buf;
     h->json_len = n;
     return MOAT_OK;
@@ -341,6 +355,54 @@ static moat_err opt_string(const char *s, size_t max, size_t *len)
     return *len > max ? MOAT_ERR_INVALID_ARGUMENT : MOAT_OK;
 }
 
+/* Append "x5c":[...] (RFC 7515 section 4.1.6): standard base64 of each DER
+ * certificate, encoded 48 bytes (64 characters) at a time. */
+static void write_x5c(moat_json_writer *w, const moat_jws_sign_opts *opts)
+{
+    char chunk[MOAT_B64_ENC_LEN(48u) + 1u];
+    size_t i, off, n, clen;
+    moat_err e;
+
+    moat_json_write_cstr(w, ",\"x5c\":[");
+    for (i = 0; i < opts->x5c_count; i++) {
+        moat_json_write_cstr(w, i == 0 ? "\"" : ",\"");
+        for (off = 0; off < opts->x5c_lens[i]; off += n) {
+            n = opts->x5c_lens[i] - off;
+            if (n > 48u) {
+                n = 48u;
+            }
+            e = moat_b64_encode(opts->x5c[i] + off, n, chunk, sizeof(chunk), &clen);
+            if (e != MOAT_OK) {
+                /* cannot happen with the bounds above: poison the writer */
+                moat_json_write_raw(w, NULL, 1u);
+                return;
+            }
+            moat_json_write_raw(w, chunk, clen);
+        }
+        moat_json_write_cstr(w, "\"");
+    }
+    moat_json_write_cstr(w, "]");
+}
+
+static moat_err check_x5c_opts(const moat_jws_sign_opts *opts)
+{
+    size_t i;
+    if (opts == NULL || opts->x5c_count == 0) {
+        return MOAT_OK;
+    }
+    if (opts->x5c_count > MOAT_JWS_X5C_MAX || opts->x5c == NULL ||
+        opts->x5c_lens == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    for (i = 0; i < opts->x5c_count; i++) {
+        if (opts->x5c[i] == NULL || opts->x5c_lens[i] == 0 ||
+            opts->x5c_lens[i] > MOAT_JWS_X5C_HEADER_MAX) {
+            return MOAT_ERR_INVALID_ARGUMENT;
+        }
+    }
+    return MOAT_OK;
+}
+
 moat_err moat_jose_header_build(const moat_signer *signer,
                                 const moat_jws_sign_opts *opts, char *buf,
                                 size_t cap, size_t *len)
@@ -363,6 +425,9 @@ moat_err moat_jose_header_build(const moat_signer *signer,
     }
     if (e == MOAT_OK) {
         e = opt_string(cty, MOAT_JWS_TYP_MAX, &cty_len);
+    }
+    if (e == MOAT_OK) {
+        e = check_x5c_opts(opts);
     }
     if (e == MOAT_OK && kid == NULL) {
         e = moat_jwk_thumbprint(&signer->pub, thumb);
@@ -388,14 +453,23 @@ moat_err moat_jose_header_build(const moat_signer *signer,
         moat_json_write_cstr(&w, ",\"cty\":");
         moat_json_write_string(&w, cty, cty_len);
     }
+    if (opts != NULL && opts->x5c_count > 0) {
+        write_x5c(&w, opts);
+    }
     moat_json_write_cstr(&w, "}");
     e = moat_json_writer_finish(&w, len);
     if (e == MOAT_ERR_JSON_UTF8) {
         e = MOAT_ERR_INVALID_ARGUMENT;
     }
+    /* size-only pass (buf NULL, cap 0): report the size, NUL included */
+    if (e == MOAT_ERR_BUFFER_TOO_SMALL && buf == NULL && cap == 0) {
+        return e;
+    }
     if (e != MOAT_OK) {
         *len = 0;
-        moat_wipe(buf, cap);
+        if (buf != NULL) {
+            moat_wipe(buf, cap);
+        }
         /* Cannot happen with the bounds above; never report a size here. */
         if (e == MOAT_ERR_BUFFER_TOO_SMALL) {
             e = MOAT_ERR_INTERNAL;
@@ -448,47 +522,24 @@ moat_err moat_jws_sign_compact(const moat_signer *signer, const char *kid,
                                char *out, size_t out_cap, size_t *out_len)
 {
     moat_jws_sign_opts opts;
+    memset(&opts, 0, sizeof(opts));
     opts.kid = kid;
-    opts.typ = NULL;
-    opts.cty = NULL;
     return moat_jws_sign_compact_ex(signer, &opts, payload, payload_len, out,
                                     out_cap, out_len);
 }
 
-moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
-                                  const moat_jws_sign_opts *opts,
-                                  const uint8_t *payload, size_t payload_len,
-                                  char *out, size_t out_cap, size_t *out_len)
+/* Encode header, payload and signature into @p out (capacity checked by
+ * the caller: need bytes), the header JSON being @p hdr / @p hlen. */
+static moat_err compact_assemble(const moat_signer *signer, const char *hdr,
+                                 size_t hlen, const uint8_t *payload,
+                                 size_t payload_len, char *out, size_t out_cap,
+                                 size_t need, size_t *out_len)
 {
-    char hdr[MOAT_JWS_HEADER_MAX];
-    size_t hlen = 0, h64 = 0, p64 = 0, s64 = 0, need, pos, n = 0;
+    size_t h64 = MOAT_B64URL_ENC_LEN(hlen);
+    size_t p64 = MOAT_B64URL_ENC_LEN(payload_len);
+    size_t pos = 0, n = 0;
     moat_err e;
 
-    if (out_len == NULL || (out == NULL && out_cap != 0) ||
-        (payload == NULL && payload_len != 0)) {
-        return MOAT_ERR_INVALID_ARGUMENT;
-    }
-    *out_len = 0;
-    if (out != NULL) {
-        moat_wipe(out, out_cap);
-    }
-    if (payload_len > (SIZE_MAX / 4u) - MOAT_JWS_COMPACT_SIZE(0)) {
-        return MOAT_ERR_INPUT_TOO_LARGE;
-    }
-    e = moat_jose_header_build(signer, opts, hdr, sizeof(hdr), &hlen);
-    if (e != MOAT_OK) {
-        return e;
-    }
-    h64 = MOAT_B64URL_ENC_LEN(hlen);
-    p64 = MOAT_B64URL_ENC_LEN(payload_len);
-    s64 = MOAT_B64URL_ENC_LEN(2u * moat_curve_size(signer->curve));
-    need = h64 + 1u + p64 + 1u + s64 + 1u;
-    if (out_cap < need) {
-        moat_wipe(hdr, sizeof(hdr));
-        *out_len = need;
-        return MOAT_ERR_BUFFER_TOO_SMALL;
-    }
-    pos = 0;
     e = moat_b64url_encode((const uint8_t *)hdr, hlen, out, out_cap, &n);
     pos += n;
     if (e == MOAT_OK) {
@@ -508,7 +559,73 @@ moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
     if (e == MOAT_OK) {
         out[pos] = '\0';
         *out_len = pos;
+    }
+    return e;
+}
+
+moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
+                                  const moat_jws_sign_opts *opts,
+                                  const uint8_t *payload, size_t payload_len,
+                                  char *out, size_t out_cap, size_t *out_len)
+{
+    char hdr[MOAT_JWS_HEADER_MAX];
+    size_t hlen = 0, need, total;
+    bool x5c = opts != NULL && opts->x5c_count > 0;
+    moat_err e;
+
+    if (out_len == NULL || (out == NULL && out_cap != 0) ||
+        (payload == NULL && payload_len != 0)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *out_len = 0;
+    if (out != NULL) {
+        moat_wipe(out, out_cap);
+    }
+    if (payload_len > (SIZE_MAX / 4u) - (x5c ? MOAT_JWS_COMPACT_X5C_SIZE(0)
+                                             : MOAT_JWS_COMPACT_SIZE(0))) {
+        return MOAT_ERR_INPUT_TOO_LARGE;
+    }
+    if (!x5c) {
+        e = moat_jose_header_build(signer, opts, hdr, sizeof(hdr), &hlen);
     } else {
+        /* size-only pass: the x5c header is built in the tail of out */
+        e = moat_jose_header_build(signer, opts, NULL, 0, &hlen);
+        if (e == MOAT_ERR_BUFFER_TOO_SMALL) {
+            hlen -= 1u; /* the size pass counts the NUL */
+            e = hlen > MOAT_JWS_X5C_HEADER_MAX ? MOAT_ERR_INPUT_TOO_LARGE : MOAT_OK;
+        } else if (e == MOAT_OK) {
+            e = MOAT_ERR_INTERNAL; /* a header never fits in 0 bytes */
+        }
+    }
+    if (e != MOAT_OK) {
+        moat_wipe(hdr, sizeof(hdr));
+        return e;
+    }
+    need = MOAT_B64URL_ENC_LEN(hlen) + 1u + MOAT_B64URL_ENC_LEN(payload_len) + 1u +
+           MOAT_B64URL_ENC_LEN(2u * moat_curve_size(signer->curve)) + 1u;
+    total = x5c ? need + hlen + 1u : need;
+    if (out_cap < total) {
+        moat_wipe(hdr, sizeof(hdr));
+        *out_len = total;
+        return MOAT_ERR_BUFFER_TOO_SMALL;
+    }
+    if (x5c) {
+        size_t hlen2 = 0;
+        char *scratch = out + need;
+        e = moat_jose_header_build(signer, opts, scratch, hlen + 1u, &hlen2);
+        if (e == MOAT_OK && hlen2 != hlen) {
+            e = MOAT_ERR_INTERNAL;
+        }
+        if (e == MOAT_OK) {
+            e = compact_assemble(signer, scratch, hlen, payload, payload_len, out,
+                                 need, need, out_len);
+        }
+        moat_wipe(scratch, hlen + 1u);
+    } else {
+        e = compact_assemble(signer, hdr, hlen, payload, payload_len, out, out_cap,
+                             need, out_len);
+    }
+    if (e != MOAT_OK) {
         moat_wipe(out, out_cap);
         *out_len = 0;
     }
@@ -516,7 +633,39 @@ moat_err moat_jws_sign_compact_ex(const moat_signer *signer,
     return e;
 }
 
-/* The one compact verification path. */
+/* RFC 7515 section 7.1: exactly three segments, non-empty header and
+ * signature. */
+static moat_err split_compact(const char *jws, size_t jws_len, size_t *h64_len,
+                              const char **p64, size_t *p64_len, const char **s64,
+                              size_t *s64_len)
+{
+    const char *dot1, *dot2;
+    dot1 = memchr(jws, '.', jws_len);
+    dot2 = dot1 != NULL ? memchr(dot1 + 1, '.', jws_len - (size_t)(dot1 + 1 - jws)) : NULL;
+    if (dot2 == NULL ||
+        memchr(dot2 + 1, '.', jws_len - (size_t)(dot2 + 1 - jws)) != NULL) {
+        return MOAT_ERR_JOSE_FORMAT;
+    }
+    *h64_len = (size_t)(dot1 - jws);
+    *p64 = dot1 + 1;
+    *p64_len = (size_t)(dot2 - *p64);
+    *s64 = dot2 + 1;
+    *s64_len = jws_len - (size_t)(*s64 - jws);
+    if (*h64_len == 0 || *s64_len == 0) {
+        return MOAT_ERR_JOSE_FORMAT;
+    }
+    return MOAT_OK;
+}
+
+static moat_err jws_compact_verify_in(const char *jws, size_t jws_len,
+                                      const moat_ec_public_key *key,
+                                      const moat_jwk *keys, size_t nkeys,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      size_t header_max, uint8_t *payload_out,
+                                      size_t payload_cap, size_t *payload_len);
+
+/* The classic compact path: header work area on the stack. */
 static moat_err jws_compact_verify(const char *jws, size_t jws_len,
                                    const moat_ec_public_key *key,
                                    const moat_jwk *keys, size_t nkeys,
@@ -525,10 +674,26 @@ static moat_err jws_compact_verify(const char *jws, size_t jws_len,
                                    size_t *payload_len)
 {
     uint64_t work[MOAT_JOSE_ALIGNED_WORDS(MOAT_JWS_HEADER_WORK_SIZE)];
+    moat_err e = jws_compact_verify_in(jws, jws_len, key, keys, nkeys, opts, work,
+                                       sizeof(work), MOAT_JWS_HEADER_MAX,
+                                       payload_out, payload_cap, payload_len);
+    moat_wipe(work, sizeof(work));
+    return e;
+}
+
+/* The one compact verification path. */
+static moat_err jws_compact_verify_in(const char *jws, size_t jws_len,
+                                      const moat_ec_public_key *key,
+                                      const moat_jwk *keys, size_t nkeys,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      size_t header_max, uint8_t *payload_out,
+                                      size_t payload_cap, size_t *payload_len)
+{
     uint8_t sig[MOAT_ECDSA_RAW_MAX];
     uint8_t digest[MOAT_HASH_MAX_SIZE];
-    const char *dot1, *dot2, *p64, *s64;
-    size_t h64_len, p64_len, s64_len, sig_len = 0, dlen = 0, i;
+    const char *p64 = NULL, *s64 = NULL;
+    size_t h64_len = 0, p64_len = 0, s64_len = 0, sig_len = 0, dlen = 0, i;
     moat_jose_header h;
     moat_err e;
 
@@ -536,24 +701,13 @@ static moat_err jws_compact_verify(const char *jws, size_t jws_len,
     memset(&h, 0, sizeof(h));
 
     /* RFC 7515 section 7.1: exactly three segments. */
-    dot1 = memchr(jws, '.', jws_len);
-    dot2 = dot1 != NULL ? memchr(dot1 + 1, '.', jws_len - (size_t)(dot1 + 1 - jws)) : NULL;
-    if (dot2 == NULL ||
-        memchr(dot2 + 1, '.', jws_len - (size_t)(dot2 + 1 - jws)) != NULL) {
-        e = MOAT_ERR_JOSE_FORMAT;
-        goto done;
-    }
-    h64_len = (size_t)(dot1 - jws);
-    p64 = dot1 + 1;
-    p64_len = (size_t)(dot2 - p64);
-    s64 = dot2 + 1;
-    s64_len = jws_len - (size_t)(s64 - jws);
-    if (h64_len == 0 || s64_len == 0) {
-        e = MOAT_ERR_JOSE_FORMAT;
+    e = split_compact(jws, jws_len, &h64_len, &p64, &p64_len, &s64, &s64_len);
+    if (e != MOAT_OK) {
         goto done;
     }
 
-    e = moat_jose_header_parse(jws, h64_len, opts, NULL, work, sizeof(work), &h);
+    e = moat_jose_header_parse_max(jws, h64_len, header_max, opts, NULL, work,
+                                   work_size, &h);
     if (e != MOAT_OK) {
         goto done;
     }
@@ -627,7 +781,7 @@ done:
             }
         }
     }
-    moat_wipe(work, sizeof(work));
+    moat_wipe(work, work_size);
     moat_wipe(sig, sizeof(sig));
     moat_wipe(digest, sizeof(digest));
     return e;
@@ -695,4 +849,170 @@ moat_err moat_jws_verify_compact_keyset(const char *jws, size_t jws_len,
     }
     return moat_jws_verify_compact_ex(jws, jws_len, NULL, keys, nkeys, NULL,
                                       payload_out, payload_cap, payload_len);
+}
+
+/* ------------------------------------------------- x5c-sized headers */
+
+static bool verify_opts_ok(const moat_jws_verify_opts *opts)
+{
+    return opts == NULL ||
+           (opts->crit_count <= MOAT_JWS_CRIT_MAX &&
+            (opts->crit_count == 0 || opts->crit_understood != NULL) &&
+            (opts->header_out != NULL || opts->header_cap == 0));
+}
+
+moat_err moat_jws_verify_compact_work(const char *jws, size_t jws_len,
+                                      const moat_ec_public_key *key,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      uint8_t *payload_out, size_t payload_cap,
+                                      size_t *payload_len)
+{
+    uint8_t *aligned;
+    size_t skip;
+
+    if (payload_len == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *payload_len = 0;
+    if (payload_out == NULL && payload_cap != 0) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (payload_out != NULL) {
+        moat_wipe(payload_out, payload_cap);
+    }
+    if (jws == NULL || key == NULL || !verify_opts_ok(opts)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (work == NULL || work_size < MOAT_JWS_X5C_WORK_SIZE) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    /* 16-align the work area (the header buffer, then the arena) */
+    skip = (size_t)((16u - ((uintptr_t)work & 15u)) & 15u);
+    aligned = (uint8_t *)work + skip;
+    {
+        moat_err e = jws_compact_verify_in(jws, jws_len, key, NULL, 0, opts, aligned,
+                                           work_size - skip, MOAT_JWS_X5C_HEADER_MAX,
+                                           payload_out, payload_cap, payload_len);
+        moat_wipe(work, work_size);
+        return e;
+    }
+}
+
+moat_err moat_jws_compact_peek_header(const char *jws, size_t jws_len,
+                                      const moat_jws_verify_opts *opts,
+                                      void *work, size_t work_size,
+                                      const moat_json **header,
+                                      const char **header_json,
+                                      size_t *header_json_len)
+{
+    const char *p64 = NULL, *s64 = NULL;
+    size_t h64_len = 0, p64_len = 0, s64_len = 0, skip;
+    uint8_t *aligned;
+    moat_jose_header h;
+    moat_err e;
+
+    if (header_json != NULL) {
+        *header_json = NULL;
+    }
+    if (header_json_len != NULL) {
+        *header_json_len = 0;
+    }
+    if (header != NULL) {
+        *header = NULL;
+    }
+    if (jws == NULL || header == NULL || !verify_opts_ok(opts)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (work == NULL || work_size < MOAT_JWS_X5C_WORK_SIZE) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    skip = (size_t)((16u - ((uintptr_t)work & 15u)) & 15u);
+    aligned = (uint8_t *)work + skip;
+    e = split_compact(jws, jws_len, &h64_len, &p64, &p64_len, &s64, &s64_len);
+    if (e == MOAT_OK) {
+        e = moat_jose_header_parse_max(jws, h64_len, MOAT_JWS_X5C_HEADER_MAX, opts,
+                                       NULL, aligned, work_size - skip, &h);
+    }
+    if (e != MOAT_OK) {
+        moat_wipe(work, work_size);
+        return e;
+    }
+    *header = h.root;
+    if (header_json != NULL) {
+        *header_json = h.json;
+    }
+    if (header_json_len != NULL) {
+        *header_json_len = h.json_len;
+    }
+    return MOAT_OK;
+}
+
+moat_err moat_jws_header_x5c(const moat_json *header, uint8_t *der_out,
+                             size_t der_cap, const uint8_t **certs, size_t *lens,
+                             size_t max_certs, size_t *count)
+{
+    const moat_json *arr, *el;
+    const char *s;
+    size_t slen = 0, n = 0, used = 0, k = 0;
+    moat_err e = MOAT_OK;
+
+    if (count == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *count = 0;
+    if (certs == NULL || lens == NULL || header == NULL || max_certs == 0 ||
+        (der_out == NULL && der_cap != 0)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    memset(certs, 0, max_certs * sizeof(*certs));
+    memset(lens, 0, max_certs * sizeof(*lens));
+    if (der_out != NULL) {
+        moat_wipe(der_out, der_cap);
+    }
+    arr = moat_json_get(header, "x5c");
+    if (arr == NULL) {
+        return MOAT_ERR_NOT_FOUND;
+    }
+    if (moat_json_type_of(arr) != MOAT_JSON_ARRAY || moat_json_size(arr) == 0) {
+        return MOAT_ERR_JOSE_HEADER_INVALID;
+    }
+    /* shape and total size first */
+    for (el = moat_json_child(arr); el != NULL; el = moat_json_next(el)) {
+        if (moat_json_string(el, &s, &slen) != MOAT_OK || slen == 0) {
+            return MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+        if (++k > max_certs) {
+            return MOAT_ERR_INPUT_TOO_LARGE;
+        }
+    }
+    k = 0;
+    for (el = moat_json_child(arr); el != NULL && e == MOAT_OK; el = moat_json_next(el)) {
+        (void)moat_json_string(el, &s, &slen);
+        n = 0;
+        e = moat_b64_decode(s, slen, der_out == NULL ? NULL : der_out + used,
+                            der_cap - used, &n);
+        if (e == MOAT_ERR_BUFFER_TOO_SMALL) {
+            break;
+        }
+        if (e == MOAT_OK && n == 0) {
+            e = MOAT_ERR_JOSE_HEADER_INVALID;
+        }
+        if (e == MOAT_OK) {
+            certs[k] = der_out + used;
+            lens[k] = n;
+            used += n;
+            k++;
+        }
+    }
+    if (e != MOAT_OK) {
+        if (der_out != NULL) {
+            moat_wipe(der_out, der_cap);
+        }
+        memset(certs, 0, max_certs * sizeof(*certs));
+        memset(lens, 0, max_certs * sizeof(*lens));
+        return e;
+    }
+    *count = k;
+    return MOAT_OK;
 }

@@ -291,9 +291,8 @@ moat_err moat_jws_json_sign(const char *in_doc, size_t in_len,
         (in_doc == NULL && payload == NULL && payload_len != 0)) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
+    memset(&sopts, 0, sizeof(sopts));
     sopts.kid = kid;
-    sopts.typ = NULL;
-    sopts.cty = NULL;
     e = moat_jose_header_build(signer, &sopts, hdr, sizeof(hdr), &hlen);
     if (e != MOAT_OK) {
         return e;

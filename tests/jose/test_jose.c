@@ -363,7 +363,7 @@ static void test_compact_roundtrip_p384(void **state)
 
 static void test_compact_empty_payload_and_typ(void **state)
 {
-    moat_jws_sign_opts o = {"device-1", "JWT", NULL};
+    moat_jws_sign_opts o = {"device-1", "JWT", NULL, NULL, NULL, 0};
     char hdr[MOAT_JWS_HEADER_MAX + 1];
     size_t n = 0, plen = 99, hlen = 0;
     moat_jws_verify_opts vo;
