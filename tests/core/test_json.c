@@ -660,6 +660,7 @@ static void test_json_heap_fallback_for_other_users(void **state)
 }
 #endif
 
+#ifdef MOAT_JSON_HEAP_FALLBACK
 /* Another cJSON user replacing the hooks must not make moat parse on the
  * heap: the parse fails closed, and moat_json_init() restores the arena. */
 static void test_json_foreign_hooks_fail_closed(void **state)
@@ -679,6 +680,7 @@ static void test_json_foreign_hooks_fail_closed(void **state)
     assert_int_equal(moat_json_parse("{\"a\":1}", 7, NULL, arena, sizeof arena, &root), MOAT_OK);
     assert_non_null(moat_json_get(root, "a"));
 }
+#endif
 
 int main(void)
 {

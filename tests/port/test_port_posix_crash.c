@@ -150,8 +150,9 @@ static void cx_reboot(cx *x)
 
 static bool file_exists(const cx *x, const char *name)
 {
-    char path[320];
-    (void)snprintf(path, sizeof(path), "%s/%s", x->s.dir, name);
+    char path[sizeof(x->s.dir) + 64];
+    int n = snprintf(path, sizeof(path), "%s/%s", x->s.dir, name);
+    assert_true(n > 0 && (size_t)n < sizeof(path));
     return access(path, F_OK) == 0;
 }
 
