@@ -284,13 +284,13 @@ int main(int argc, char **argv)
         moat_dice_tcb_info tcb;
         moat_ec_public_key devid_pub;
         moat_eat_claims claims;
-        moat_eat_measurement meas;
+        moat_eat_measurement meas[2];
         moat_eat_policy policy;
         moat_eat_evidence ev;
         moat_x509_store mfr_store;
         moat_ar_status status = MOAT_AR_NONE;
         uint8_t fw256[32], fw512[64], ueid[MOAT_EAT_UEID_SIZE], nonce[MOAT_NONCE_SIZE];
-        char fw_b64[48], hwmodel_b64[32], refvals[1024];
+        char fw_b64[48], fw512_b64[96], hwmodel_b64[32], refvals[1024];
         const uint8_t *x5c[3];
         size_t x5c_lens[3], ca6_len = 0, csr6_len = 0, devid_len = 0, cdi1_len = 0;
         size_t alias_len = 0, tok_len6 = 0, res_len = 0, jwt_len = 0, k = 0;
@@ -325,10 +325,14 @@ int main(int argc, char **argv)
         strcpy(tcb.model, hwmodel);
         strcpy(tcb.version, "0.1.0");
         tcb.svn = 3;
-        tcb.fwid_count = 1;
+        tcb.fwid_count = 2;
         tcb.fwids[0].alg = MOAT_HASH_SHA256;
         memcpy(tcb.fwids[0].digest, fw256, 32);
         tcb.fwids[0].digest_len = 32;
+        /* the code hash the layer certified (verifiers bind the TcbInfo to it) */
+        tcb.fwids[1].alg = MOAT_HASH_SHA512;
+        memcpy(tcb.fwids[1].digest, in.code_hash, 64);
+        tcb.fwids[1].digest_len = 64;
         check("alias certificate with DiceTcbInfo", moat_dice_alias_cert(&cdis, &tcb, alias, sizeof alias, &alias_len), MOAT_OK);
         check("alias (attestation) key", moat_dice_alias_keypair(&cdis, &alias_key, NULL), MOAT_OK);
         moat_wipe(&cdis, sizeof cdis); /* the layer's CDIs are not kept */
@@ -343,13 +347,17 @@ int main(int argc, char **argv)
 
         /* The device answers with evidence. */
         memset(&claims, 0, sizeof claims);
-        memset(&meas, 0, sizeof meas);
-        meas.name = "fw";
-        meas.version = "0.1.0";
-        meas.has_svn = true;
-        meas.svn = 3;
-        meas.alg = MOAT_HASH_SHA256;
-        meas.digest = fw256;
+        memset(meas, 0, sizeof meas);
+        meas[0].name = "fw";
+        meas[0].version = "0.1.0";
+        meas[0].has_svn = true;
+        meas[0].svn = 3;
+        meas[0].alg = MOAT_HASH_SHA256;
+        meas[0].digest = fw256;
+        meas[1] = meas[0]; /* every TcbInfo fwid is reported */
+        meas[1].name = "fw-sha512";
+        meas[1].alg = MOAT_HASH_SHA512;
+        meas[1].digest = fw512;
         claims.nonce = nonce;
         claims.nonce_len = sizeof nonce;
         memcpy(claims.ueid, ueid, sizeof ueid);
@@ -359,8 +367,8 @@ int main(int argc, char **argv)
         claims.swname = "moat-demo";
         claims.swversion = "0.1.0";
         claims.dbgstat = MOAT_EAT_DBG_DISABLED_SINCE_BOOT;
-        claims.measurement_count = 1;
-        claims.measurements = &meas;
+        claims.measurement_count = 2;
+        claims.measurements = meas;
         claims.iat = now;
         x5c[0] = alias;
         x5c_lens[0] = alias_len;
@@ -386,12 +394,14 @@ int main(int argc, char **argv)
         check("verifier: verify the evidence",
               moat_eat_verify(evidence, tok_len6, &policy, verify_work, sizeof verify_work, &ev), MOAT_OK);
         moat_b64url_encode(fw256, 32, fw_b64, sizeof fw_b64, &k);
+        moat_b64url_encode(fw512, 64, fw512_b64, sizeof fw512_b64, &k);
         moat_b64url_encode((const uint8_t *)hwmodel, strlen(hwmodel), hwmodel_b64, sizeof hwmodel_b64, &k);
         snprintf(refvals, sizeof refvals,
                  "{\"moat_refvals\":1,\"models\":[{\"hwmodel\":\"%s\","
                  "\"dbgstat\":[\"disabled-since-boot\"],\"components\":[{\"name\":\"fw\","
-                 "\"digests\":[[\"sha-256\",\"%s\"]],\"versions\":[\"0.1.0\"],\"min_svn\":2}]}]}",
-                 hwmodel_b64, fw_b64);
+                 "\"digests\":[[\"sha-256\",\"%s\"]],\"versions\":[\"0.1.0\"],\"min_svn\":2},"
+                 "{\"name\":\"fw-sha512\",\"digests\":[[\"sha-512\",\"%s\",3]]}]}]}",
+                 hwmodel_b64, fw_b64, fw512_b64);
         check("verifier: appraise against reference values",
               moat_attest_appraise(&ev, refvals, strlen(refvals), now, appraise_work, sizeof appraise_work,
                                    result, sizeof result, &res_len, &status), MOAT_OK);

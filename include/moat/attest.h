@@ -19,7 +19,7 @@
  * appraisal function.
  *
  * Memory: no heap. Issuing needs ::MOAT_EAT_ISSUE_WORK_SIZE bytes of caller
- * workspace, verification moat_eat_verify_work_size() bytes (about 90 KiB:
+ * workspace, verification moat_eat_verify_work_size() bytes (about 124 KiB:
  * it holds the X.509 path-building workspace; a verifier runs on a
  * service, not on the device), appraisal moat_attest_appraise_work_size().
  *
@@ -76,6 +76,9 @@ extern "C" {
 /** @brief Most certificates in the x5c chain (alias, CDI certificates,
  *         DeviceID). */
 #define MOAT_EAT_CHAIN_MAX MOAT_JWS_X5C_MAX
+/** @brief Most DICE layers (CDI certificates) in a chain: the x5c
+ *         certificates between the alias and the DeviceID certificate. */
+#define MOAT_EAT_MAX_LAYERS (MOAT_EAT_CHAIN_MAX - 2u)
 /** @brief Largest certificate of the chain (bytes). */
 #define MOAT_EAT_CERT_MAX MOAT_DICE_CERT_MAX
 /** @brief Largest claims set (JWT payload, bytes). */
@@ -185,7 +188,10 @@ moat_err moat_eat_ueid(const moat_ec_public_key *device_id_pub,
  *        (last layer first), DeviceID certificate; the leaf must certify
  *        @p alias (its key is compared)
  * @param x5c_lens their lengths
- * @param x5c_count 2 .. ::MOAT_EAT_CHAIN_MAX
+ * @param x5c_count 2 .. ::MOAT_EAT_CHAIN_MAX (moat_eat_verify() requires at
+ *        least one CDI certificate, so 3 .. ::MOAT_EAT_CHAIN_MAX; the alias
+ *        certificate's TcbInfo must list the last layer's code hash as a
+ *        SHA-512 fwid, and the claims every fwid)
  * @param work workspace of ::MOAT_EAT_ISSUE_WORK_SIZE bytes (the claims
  *        set); wiped on return
  * @param work_size its size
@@ -257,7 +263,8 @@ moat_err moat_nonce_store_init(moat_nonce_store *store);
  * @param ttl lifetime in seconds, 1 .. ::MOAT_NONCE_TTL_MAX
  * @param[out] nonce receives the nonce; wiped on failure
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p store, @p rng or
- *   @p nonce NULL, @p ttl out of range, @p now negative);
+ *   @p nonce NULL, @p ttl out of range, @p now negative or
+ *   @p now + @p ttl above INT64_MAX);
  *   ::MOAT_ERR_EAT_NONCE_STORE_FULL; ::MOAT_ERR_CRYPTO_RNG_FAILED (the
  *   source failed: nothing issued, the store unchanged).
  *
@@ -316,17 +323,23 @@ typedef struct moat_eat_policy {
     size_t device_id_count;
     /** The nonce store (required): the token's eat_nonce is consumed. */
     moat_nonce_store *nonces;
-    /** Current trusted time, seconds since the epoch (> 0). */
+    /** Current trusted time, seconds since the epoch (1 .. INT64_MAX -
+     *  @c iat_skew). */
     int64_t now;
     /** Oldest accepted iat: now - @c iat_max_age (1 .. 86400 s). */
     uint32_t iat_max_age;
     /** Allowed clock skew for iat in the future (0 .. ::MOAT_JWT_MAX_SKEW). */
     uint32_t iat_skew;
     /** Allowed dbgstat values: MOAT_EAT_DBG_BIT() bits (0 allows none;
-     *  ::MOAT_EAT_DBG_PRODUCTION for production fleets). */
+     *  ::MOAT_EAT_DBG_PRODUCTION for production fleets). Without the
+     *  "enabled" bit the policy is a production one: DICE layers not in
+     *  normal mode (::MOAT_ERR_EAT_DEBUG) and TcbInfo flags notConfigured,
+     *  notSecure, recovery (::MOAT_ERR_EAT_TCB_FLAGS) are refused too. */
     uint32_t dbgstat_allowed;
     /** Reject (::MOAT_ERR_EAT_SVN) when the alias TcbInfo svn is below
-     *  @c min_svn (or absent). */
+     *  @c min_svn (or absent). That svn is written by the firmware itself;
+     *  appraisal with per-digest svns is the sound check
+     *  (docs/eat-profile.md). */
     bool require_min_svn;
     /** The minimum svn when @c require_min_svn. */
     uint64_t min_svn;
@@ -364,13 +377,23 @@ typedef struct moat_eat_evidence {
     moat_ec_public_key alias_key;           /**< the key that signed the token */
     moat_ec_public_key device_id_key;       /**< the DeviceID key of the chain */
     size_t chain_len;                       /**< certificates in x5c */
+    /** Number of DICE layers (CDI certificates in x5c), 1 ..
+     *  ::MOAT_EAT_MAX_LAYERS. */
+    size_t layer_count;
+    /** What each CDI certificate certifies (its OpenDiceInput, written by
+     *  the layer below: code hash, configuration, authority hash, mode),
+     *  FIRST layer first: layers[0] is certified by the DeviceID key,
+     *  layers[layer_count - 1] describes the firmware holding the alias
+     *  key; its code hash is also a SHA-512 fwid of @c tcb and a component
+     *  digest. */
+    moat_dice_open_input layers[MOAT_EAT_MAX_LAYERS];
 } moat_eat_evidence;
 
 /**
  * @brief Workspace bytes moat_eat_verify() needs (X.509 path workspace,
  *        decoded chain, header and claims parse areas). Cannot fail; no
  *        heap; reentrant.
- * @return the size in bytes (about 90 KiB on 64-bit targets)
+ * @return the size in bytes (about 124 KiB on 64-bit targets)
  */
 size_t moat_eat_verify_work_size(void);
 
@@ -382,15 +405,24 @@ size_t moat_eat_verify_work_size(void);
  * 1. size: at most ::MOAT_EAT_TOKEN_MAX bytes (::MOAT_ERR_EAT_TOO_LARGE);
  * 2. the protected header, untrusted peek (moat_jws_compact_peek_header():
  *    JOSE_FORMAT, B64_*, JSON_*, JOSE_ALG_NOT_ALLOWED for none/HS256/...,
- *    crit, b64), and "typ" must be "eat+jwt" (::MOAT_ERR_JOSE_HEADER_INVALID);
- * 3. x5c: present, 2..::MOAT_EAT_CHAIN_MAX standard base64 certificates
- *    (::MOAT_ERR_EAT_X5C), each parsing (moat_x509_parse() codes);
+ *    crit, b64), "typ" must be "eat+jwt" and the header must have no member
+ *    other than alg, typ and x5c (::MOAT_ERR_JOSE_HEADER_INVALID);
+ * 3. x5c: present, 3..::MOAT_EAT_CHAIN_MAX standard base64 certificates
+ *    (alias, at least one CDI certificate, DeviceID; ::MOAT_ERR_EAT_X5C),
+ *    each parsing (moat_x509_parse() codes);
  * 4. the leaf is an alias certificate (checked before the path, on the
  *    parsed certificate): an EC key, DiceTcbInfo present, not a CA, no
  *    open-dice CDI extension (::MOAT_ERR_EAT_NOT_ALIAS: e.g. evidence
  *    signed by a CDI key); its DiceTcbInfo parses (::MOAT_ERR_DICE_TCB_INFO);
- *    the last certificate has an EC key (::MOAT_ERR_EAT_X5C);
- * 5. the chain: with @c policy->store, moat_x509_verify() from the leaf
+ * 5. the DICE chain's shape: every certificate between the leaf and the
+ *    last one carries the open-dice extension and no TcbInfo, and its
+ *    OpenDiceInput parses (moat_dice_input_from_cert():
+ *    ::MOAT_ERR_DICE_OPEN_INPUT); the last certificate is the DeviceID
+ *    certificate: P-256, a CA, neither DICE extension, subject
+ *    serialNumber = hex of moat_dice_id() of its key (::MOAT_ERR_EAT_X5C
+ *    otherwise: x5c ends at the DeviceID, manufacturer intermediates
+ *    belong in @c policy->store);
+ * 6. the chain: with @c policy->store, moat_x509_verify() from the leaf
  *    through the other x5c certificates to an anchor, the path being
  *    exactly x5c in order then the anchor(s) (::MOAT_ERR_EAT_X5C
  *    otherwise); else, or when that fails with ::MOAT_ERR_X509_NO_ISSUER and
@@ -398,23 +430,31 @@ size_t moat_eat_verify_work_size(void);
  *    registered DeviceID key and the others chain to it (X.509 codes,
  *    e.g. ::MOAT_ERR_X509_NO_ISSUER for an untrusted root,
  *    ::MOAT_ERR_X509_BAD_SIGNATURE for a certificate not issued by the next);
- * 6. the JWS under the leaf key (moat_jws_verify_compact_work(): ES256 only
+ * 7. every CDI certificate's certified mode is normal, unless
+ *    @c policy->dbgstat_allowed contains "enabled" (::MOAT_ERR_EAT_DEBUG for
+ *    debug, not configured and recovery);
+ * 8. the JWS under the leaf key (moat_jws_verify_compact_work(): ES256 only
  *    for a P-256 leaf, ::MOAT_ERR_JOSE_ALG_KEY_MISMATCH for ES384,
  *    ::MOAT_ERR_CRYPTO_SIG_INVALID, ...);
- * 7. the claims set, strictly (MOAT_ERR_JSON_* incl.
+ * 9. the claims set, strictly (MOAT_ERR_JSON_* incl.
  *    ::MOAT_ERR_JSON_DUPLICATE_KEY; ::MOAT_ERR_EAT_CLAIM for a missing,
  *    unknown or mistyped claim);
- * 8. eat_profile = ::MOAT_EAT_PROFILE (::MOAT_ERR_EAT_PROFILE);
- * 9. eat_nonce base64url of 8..64 bytes (::MOAT_ERR_EAT_NONCE_MISSING);
- * 10. ueid = moat_eat_ueid(DeviceID key of the chain) (::MOAT_ERR_EAT_UEID);
- * 11. now - iat_max_age <= iat <= now + iat_skew (::MOAT_ERR_EAT_IAT);
- * 12. measurements = the alias TcbInfo: the set of digests equals the set of
+ * 10. eat_profile = ::MOAT_EAT_PROFILE (::MOAT_ERR_EAT_PROFILE);
+ * 11. eat_nonce base64url of 8..64 bytes (::MOAT_ERR_EAT_NONCE_MISSING);
+ * 12. ueid = moat_eat_ueid(DeviceID key of the chain) (::MOAT_ERR_EAT_UEID);
+ * 13. now - iat_max_age <= iat <= now + iat_skew (::MOAT_ERR_EAT_IAT);
+ * 14. measurements = the alias TcbInfo: the set of digests equals the set of
  *     fwids, and the components matching them carry the TcbInfo version and
- *     svn when the TcbInfo has them; a TcbInfo debug flag requires dbgstat
- *     "enabled" (::MOAT_ERR_EAT_TCB_MISMATCH);
- * 13. dbgstat in @c policy->dbgstat_allowed (::MOAT_ERR_EAT_DEBUG);
- * 14. svn >= min_svn when required (::MOAT_ERR_EAT_SVN);
- * 15. the nonce: moat_nonce_consume() bound to the ueid
+ *     svn when the TcbInfo has them; a TcbInfo debug flag or a layer
+ *     certified in debug mode requires dbgstat "enabled"; the TcbInfo has a
+ *     SHA-512 fwid equal to the code hash the last CDI certificate
+ *     certifies (::MOAT_ERR_EAT_TCB_MISMATCH);
+ * 15. dbgstat in @c policy->dbgstat_allowed (::MOAT_ERR_EAT_DEBUG); TcbInfo
+ *     flags notConfigured, notSecure or recovery only when the policy
+ *     allows "enabled" (::MOAT_ERR_EAT_TCB_FLAGS);
+ * 16. svn >= min_svn when required (::MOAT_ERR_EAT_SVN; the TcbInfo svn is
+ *     written by the firmware itself, docs/eat-profile.md);
+ * 17. the nonce: moat_nonce_consume() bound to the ueid
  *     (::MOAT_ERR_EAT_NONCE_UNKNOWN, ::MOAT_ERR_EAT_NONCE_USED,
  *     ::MOAT_ERR_EAT_NONCE_DEVICE) - the only state change, last.
  *
@@ -427,7 +467,8 @@ size_t moat_eat_verify_work_size(void);
  * @return ::MOAT_OK or the code of the failed check above;
  *   ::MOAT_ERR_INVALID_ARGUMENT (@p token, @p policy, @p ev NULL; no nonce
  *   store; neither store nor registered keys; now <= 0; iat_max_age 0 or
- *   above 86400; iat_skew above ::MOAT_JWT_MAX_SKEW);
+ *   above 86400; iat_skew above ::MOAT_JWT_MAX_SKEW; now + iat_skew above
+ *   INT64_MAX);
  *   ::MOAT_ERR_OUT_OF_MEMORY (@p work NULL or too small).
  *
  * Memory: no heap; @p work plus about 4 KiB of stack (one ECDSA
@@ -463,8 +504,9 @@ typedef enum moat_ar_status {
  *   MOAT_ERR_JSON_* (malformed JSON, duplicate names, depth above 8, more
  *   than ::MOAT_REFVAL_MAX_VALUES values);
  *   ::MOAT_ERR_REFVAL_INVALID (schema violation: version, types, unknown
- *   members, bad base64url or digest sizes, unknown dbgstat or algorithm,
- *   duplicate hwmodel).
+ *   members, bad base64url or digest sizes, a digest svn out of range,
+ *   boot_layers not arrays of SHA-512 hashes or too many, unknown dbgstat
+ *   or algorithm, duplicate hwmodel).
  *
  * Memory: no heap; the JSON parser's stack (depth 8). Thread safety:
  * reentrant.
@@ -487,13 +529,19 @@ size_t moat_attest_appraise_work_size(void);
  *        overall status is the worst.
  *
  * Rules: hwmodel must have an entry (else ::MOAT_ERR_REFVAL_UNKNOWN_MODEL);
- * executables: each component's digest must be accepted for its name
- * (contraindicated otherwise), its svn at least the entry's min_svn
- * (contraindicated), its version in the accepted list when one is given
- * (warning); a component without entry gives warning; configuration:
- * dbgstat in the entry's list (contraindicated otherwise);
- * instance-identity and hardware are affirming (verified chain, known
- * model).
+ * executables: each evidence component must have an entry of its name
+ * (contraindicated "unknown component" otherwise) and every entry must be
+ * reported (contraindicated "missing"); its digest must be accepted for its
+ * name (contraindicated); when the accepted digest declares an svn, the
+ * token's svn must equal it (contraindicated) and min_svn applies to the
+ * declared svn, else to the token's (self-asserted) svn (contraindicated
+ * below it); its version in the accepted list when one is given (warning);
+ * the certified code hash of each DICE layer below the firmware's must be
+ * in the model's "boot_layers" entry for that layer, with exactly as many
+ * entries as such layers (contraindicated); configuration: dbgstat in the
+ * entry's list, and a layer not in normal mode only when the list has
+ * "enabled" (contraindicated otherwise); instance-identity and hardware
+ * are affirming (verified chain, known model).
  * @param ev evidence from moat_eat_verify()
  * @param refvals the reference values document
  * @param refvals_len its length

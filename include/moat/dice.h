@@ -587,6 +587,82 @@ moat_err moat_dice_tcb_info_from_cert(const moat_x509_cert *cert, moat_dice_tcb_
  */
 bool moat_dice_tcb_info_equal(const moat_dice_tcb_info *a, const moat_dice_tcb_info *b);
 
+/* ======================================================= OpenDiceInput */
+
+/** @brief Largest OpenDiceInput extension value the parser accepts (every
+ *         descriptor at ::MOAT_DICE_DESCRIPTOR_MAX and the longest profile
+ *         name). */
+#define MOAT_DICE_OPEN_INPUT_DER_MAX 1848u
+
+/**
+ * @brief What a CDI certificate certifies about the layer it names as
+ *        subject (the OpenDiceInput extension 1.3.6.1.4.1.11129.2.1.24,
+ *        written by the layer BELOW, which holds the issuing key): an owned
+ *        copy without the descriptors (they are checked, not kept).
+ */
+typedef struct moat_dice_open_input {
+    uint8_t code_hash[MOAT_DICE_HASH_SIZE];      /**< codeHash [0] */
+    /** The 64-byte configuration input of the CDI formula: the inline value
+     *  ([3] of 64 bytes, no [2]) or configurationHash [2] (then equal to
+     *  SHA-512 of the descriptor [3]). */
+    uint8_t config[MOAT_DICE_INLINE_CONFIG_SIZE];
+    bool config_is_hash;                         /**< true: @c config is configurationHash */
+    uint8_t authority_hash[MOAT_DICE_HASH_SIZE]; /**< authorityHash [4] */
+    moat_dice_mode mode;                         /**< mode [6] */
+    char profile_name[MOAT_DICE_PROFILE_NAME_MAX + 1u]; /**< profileName [7]; "" when absent */
+} moat_dice_open_input;
+
+/**
+ * @brief Parse an OpenDiceInput extension value strictly (Open Profile for
+ *        DICE "Custom Extension Format"): one DER SEQUENCE and nothing after
+ *        it; fields [0]..[7] EXPLICIT, in increasing tag order, each at most
+ *        once, each holding exactly one value of its type (OCTET STRING for
+ *        [0]..[5], ENUMERATED for [6], UTF8String for [7]); codeHash [0],
+ *        authorityHash [4] (64 bytes each) and mode [6] (0..3, one content
+ *        octet) required; the configuration either inline ([3] of 64 bytes
+ *        without [2]) or a descriptor [3] with configurationHash [2] = its
+ *        SHA-512; descriptors at most ::MOAT_DICE_DESCRIPTOR_MAX bytes; the
+ *        profile name 1..::MOAT_DICE_PROFILE_NAME_MAX bytes of UTF-8
+ *        without NUL.
+ * @param der the extension value
+ * @param len its length, at most ::MOAT_DICE_OPEN_INPUT_DER_MAX
+ * @param[out] out the values; zeroed on failure
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p der or @p out NULL);
+ *   ::MOAT_ERR_INPUT_TOO_LARGE (@p len above the bound);
+ *   ::MOAT_ERR_DICE_OPEN_INPUT (anything else: not DER, an unknown,
+ *   repeated or misordered field, a wrong type or size, a missing required
+ *   field, a configurationHash that is not the descriptor's hash).
+ *
+ * Memory: no heap; about 0.5 KiB of stack. Thread safety: reentrant.
+ */
+moat_err moat_dice_open_input_parse(const uint8_t *der, size_t len,
+                                    moat_dice_open_input *out);
+
+/**
+ * @brief Parse the OpenDiceInput extension of a parsed CDI certificate.
+ * @param cert a certificate from moat_x509_parse()
+ * @param[out] out the values; zeroed on failure
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (a NULL pointer);
+ *   ::MOAT_ERR_NOT_FOUND (no OpenDiceInput extension); the errors of
+ *   moat_dice_open_input_parse().
+ *
+ * Memory: as moat_dice_open_input_parse(). Thread safety: reentrant.
+ */
+moat_err moat_dice_input_from_cert(const moat_x509_cert *cert, moat_dice_open_input *out);
+
+/**
+ * @brief Is @p cert's subject exactly the DICE identifier Name of its own
+ *        key, serialNumber = lowercase hex of moat_dice_id() (one RDN,
+ *        PrintableString), as moat_dice_device_id_certify() writes the
+ *        DeviceID certificate?
+ * @param cert a certificate from moat_x509_parse()
+ * @return true when it is; false otherwise (NULL, not a P-256 key, any
+ *   other subject). Cannot fail otherwise.
+ *
+ * Memory: no heap; about 1 KiB of stack. Thread safety: reentrant.
+ */
+bool moat_dice_subject_is_key_id(const moat_x509_cert *cert);
+
 /* ============================================================ alias key */
 
 /**

@@ -156,6 +156,7 @@ extern "C" {
     X(MOAT_ERR_DICE_TCB_INFO, 601, "DICE: DiceTcbInfo malformed")                 \
     X(MOAT_ERR_DICE_SEAL_AUTH, 602, "DICE: sealed blob does not open under this firmware's sealing key") \
     X(MOAT_ERR_DICE_SEAL_FORMAT, 603, "DICE: sealed blob malformed")              \
+    X(MOAT_ERR_DICE_OPEN_INPUT, 604, "DICE: OpenDiceInput extension (1.3.6.1.4.1.11129.2.1.24) malformed") \
     /* attest: evidence and verification (620-659) */                            \
     X(MOAT_ERR_EAT_CLAIM, 620, "EAT: claim missing, malformed or of the wrong type") \
     X(MOAT_ERR_EAT_PROFILE, 621, "EAT: unknown eat_profile")                      \
@@ -167,13 +168,49 @@ extern "C" {
     X(MOAT_ERR_EAT_X5C, 627, "EAT: x5c header missing or malformed")              \
     X(MOAT_ERR_EAT_TCB_MISMATCH, 628, "EAT: measurements differ from the alias certificate's DiceTcbInfo") \
     X(MOAT_ERR_EAT_NOT_ALIAS, 629, "EAT: signer is not an alias (attestation) key certified by the DeviceID chain") \
-    X(MOAT_ERR_EAT_DEBUG, 630, "EAT: debug-enabled device refused by policy")     \
+    X(MOAT_ERR_EAT_DEBUG, 630, "EAT: debug-enabled device (dbgstat, or a DICE layer not in normal mode) refused by policy")     \
     X(MOAT_ERR_EAT_UEID, 631, "EAT: ueid does not match the DeviceID key of the chain") \
     X(MOAT_ERR_EAT_TOO_LARGE, 632, "EAT: token larger than the bound")            \
     X(MOAT_ERR_EAT_NONCE_STORE_FULL, 633, "EAT: nonce store full")                \
     X(MOAT_ERR_EAT_SVN, 634, "EAT: firmware svn below the policy minimum")       \
+    X(MOAT_ERR_EAT_TCB_FLAGS, 635, "EAT: alias TcbInfo flags notConfigured, notSecure or recovery refused by policy") \
     X(MOAT_ERR_REFVAL_INVALID, 640, "appraisal: reference values document malformed") \
-    X(MOAT_ERR_REFVAL_UNKNOWN_MODEL, 641, "appraisal: no reference values for this hwmodel")
+    X(MOAT_ERR_REFVAL_UNKNOWN_MODEL, 641, "appraisal: no reference values for this hwmodel") \
+    /* update: metadata (700-749) */                                              \
+    X(MOAT_ERR_UPDATE_WRONG_TYPE, 700, "update: payload is not of the expected document type (moat_root / moat_manifest marker)") \
+    X(MOAT_ERR_UPDATE_ROOT_FORMAT, 701, "update: trust root payload malformed (member missing, unknown, wrong type or out of range)") \
+    X(MOAT_ERR_UPDATE_ROOT_KEYS, 702, "update: trust root keys invalid (count, duplicate, kid not the thumbprint, shared by roles, threshold)") \
+    X(MOAT_ERR_UPDATE_ROOT_VERSION, 703, "update: new trust root version is not exactly the current version + 1") \
+    X(MOAT_ERR_UPDATE_ROOT_EXPIRED, 704, "update: trust root expired") \
+    X(MOAT_ERR_UPDATE_ROOT_OLD_SIGS, 705, "update: new trust root lacks a threshold of the current root keys' signatures") \
+    X(MOAT_ERR_UPDATE_ROOT_NEW_SIGS, 706, "update: trust root lacks a threshold of its own root keys' signatures") \
+    X(MOAT_ERR_UPDATE_ROOT_EPOCH, 707, "update: sequence epoch decreased, or increased without replacing every targets key") \
+    X(MOAT_ERR_UPDATE_ROOT_EXISTS, 708, "update: a trust root is already stored (bootstrap refused)") \
+    X(MOAT_ERR_UPDATE_ROOT_STALE, 709, "update: the current trust root given is not the stored one") \
+    X(MOAT_ERR_UPDATE_ROOT_RECORD, 710, "update: stored trust root record malformed") \
+    X(MOAT_ERR_UPDATE_MANIFEST_FORMAT, 720, "update: manifest payload malformed (member missing, wrong type or out of range)") \
+    X(MOAT_ERR_UPDATE_CRITICAL_UNKNOWN, 721, "update: manifest marks critical a member this verifier does not understand") \
+    X(MOAT_ERR_UPDATE_EXPIRED, 722, "update: manifest expired") \
+    X(MOAT_ERR_UPDATE_VENDOR, 723, "update: manifest vendor_id is not the device's") \
+    X(MOAT_ERR_UPDATE_CLASS, 724, "update: manifest class_id is not the device's") \
+    X(MOAT_ERR_UPDATE_COMPONENT, 725, "update: manifest component is not one of the device's") \
+    X(MOAT_ERR_UPDATE_SLOT, 726, "update: manifest slot is not a staging slot of the component on this device") \
+    X(MOAT_ERR_UPDATE_SIZE, 727, "update: image size zero, out of range or larger than the slot") \
+    X(MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK, 728, "update: manifest sequence not above the stored sequence") \
+    X(MOAT_ERR_UPDATE_SVN_ROLLBACK, 729, "update: security version below the component's svn counter") \
+    X(MOAT_ERR_UPDATE_VERSION_ROLLBACK, 730, "update: version lower than the installed version") \
+    X(MOAT_ERR_UPDATE_VERSION_EQUAL, 731, "update: version equal to the installed version (refused by policy)") \
+    X(MOAT_ERR_UPDATE_DEPENDENCY, 732, "update: a dependency is not installed at its minimum version") \
+    /* update: image and install (750-789) */                                     \
+    X(MOAT_ERR_UPDATE_STATE, 750, "update: operation not allowed in the current install state") \
+    X(MOAT_ERR_UPDATE_SLOT_ACTIVE, 751, "update: the staging slot holds the running or fallback image") \
+    X(MOAT_ERR_UPDATE_IMAGE_LONG, 752, "update: more image bytes than the manifest size (nothing beyond it hashed or written)") \
+    X(MOAT_ERR_UPDATE_IMAGE_SHORT, 753, "update: image ended before the manifest size") \
+    X(MOAT_ERR_UPDATE_DIGEST, 754, "update: image SHA-256 does not match the manifest digest") \
+    X(MOAT_ERR_UPDATE_READBACK, 755, "update: slot content re-read from storage does not hash to the manifest digest") \
+    X(MOAT_ERR_UPDATE_INSTALL_RECORD, 756, "update: install state record malformed") \
+    X(MOAT_ERR_UPDATE_STREAM_DONE, 757, "update: image stream already failed or finished (begin again)") \
+    X(MOAT_ERR_UPDATE_NO_IMAGE, 758, "update: no image that verifies against its manifest digest to boot")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {

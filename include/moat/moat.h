@@ -15,6 +15,7 @@
 #include "moat/x509.h"
 #include "moat/dice.h"
 #include "moat/attest.h"
+#include "moat/update.h"
 
 #ifdef __cplusplus
 extern "C" {

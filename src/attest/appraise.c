@@ -52,19 +52,51 @@ static bool only_members(const moat_json *obj, const char *const *names, size_t 
     return true;
 }
 
-/* ["sha-256", "<base64url of the digest>"] */
-static bool digest_entry(const moat_json *d, moat_hash_alg *alg, uint8_t out[MOAT_HASH_MAX_SIZE])
+/* ["sha-256", "<base64url of the digest>"] or [alg, digest, svn]: the svn
+ * the reference values assign to that digest (-1 in *svn when absent). */
+static bool digest_entry(const moat_json *d, moat_hash_alg *alg, uint8_t out[MOAT_HASH_MAX_SIZE],
+                         int64_t *svn)
 {
-    const moat_json *a = moat_json_child(d);
+    const moat_json *a = moat_json_child(d), *v;
     const char *s = NULL;
     size_t slen = 0, n = 0;
-    if (moat_json_type_of(d) != MOAT_JSON_ARRAY || moat_json_size(d) != 2u ||
-        moat_json_string(a, &s, &slen) != MOAT_OK) {
+    *svn = -1;
+    if (moat_json_type_of(d) != MOAT_JSON_ARRAY || moat_json_size(d) < 2u ||
+        moat_json_size(d) > 3u || moat_json_string(a, &s, &slen) != MOAT_OK) {
         return false;
     }
     *alg = moat_eat_alg_from_name(s, slen);
-    return *alg != 0 && moat_eat_get_b64url(moat_json_next(a), out, moat_hash_size(*alg),
-                                            moat_hash_size(*alg), &n);
+    v = moat_json_next(a);
+    if (*alg == 0 || !moat_eat_get_b64url(v, out, moat_hash_size(*alg), moat_hash_size(*alg),
+                                          &n)) {
+        return false;
+    }
+    v = moat_json_next(v);
+    return v == NULL || moat_json_int(v, 0, MOAT_EAT_JSON_INT_MAX, svn) == MOAT_OK;
+}
+
+/* "boot_layers": [[<base64url SHA-512 code hash>, ...], ...], one entry
+ * per DICE layer below the firmware's, first layer first. */
+static bool boot_layers_ok(const moat_json *a)
+{
+    const moat_json *layer, *h;
+    uint8_t dig[MOAT_DICE_HASH_SIZE];
+    size_t n = 0;
+    if (moat_json_type_of(a) != MOAT_JSON_ARRAY ||
+        moat_json_size(a) > MOAT_EAT_MAX_LAYERS - 1u) {
+        return false;
+    }
+    for (layer = moat_json_child(a); layer != NULL; layer = moat_json_next(layer)) {
+        if (moat_json_type_of(layer) != MOAT_JSON_ARRAY || moat_json_size(layer) == 0) {
+            return false;
+        }
+        for (h = moat_json_child(layer); h != NULL; h = moat_json_next(h)) {
+            if (!moat_eat_get_b64url(h, dig, sizeof(dig), sizeof(dig), &n)) {
+                return false;
+            }
+        }
+    }
+    return true;
 }
 
 static bool string_array(const moat_json *a, bool nonempty)
@@ -91,7 +123,7 @@ static bool component_ok(const moat_json *c)
     char name[MOAT_EAT_STRING_MAX + 1u];
     uint8_t dig[MOAT_HASH_MAX_SIZE];
     moat_hash_alg alg;
-    int64_t v = 0;
+    int64_t v = 0, svn = 0;
 
     if (moat_json_type_of(c) != MOAT_JSON_OBJECT ||
         !only_members(c, names, sizeof(names) / sizeof(names[0])) ||
@@ -103,7 +135,7 @@ static bool component_ok(const moat_json *c)
         return false;
     }
     for (el = moat_json_child(d); el != NULL; el = moat_json_next(el)) {
-        if (!digest_entry(el, &alg, dig)) {
+        if (!digest_entry(el, &alg, dig, &svn)) {
             return false;
         }
     }
@@ -117,7 +149,7 @@ static bool component_ok(const moat_json *c)
 
 static bool model_ok(const moat_json *m)
 {
-    static const char *const names[] = {"hwmodel", "dbgstat", "components"};
+    static const char *const names[] = {"hwmodel", "dbgstat", "components", "boot_layers"};
     const moat_json *a, *el, *prev;
     uint8_t hw[MOAT_EAT_HWMODEL_MAX];
     const char *s = NULL, *t = NULL;
@@ -138,6 +170,10 @@ static bool model_ok(const moat_json *m)
         if (!moat_eat_dbgstat_parse(s, slen, &d)) {
             return false;
         }
+    }
+    a = moat_json_get(m, "boot_layers");
+    if (a != NULL && !boot_layers_ok(a)) {
+        return false;
     }
     a = moat_json_get(m, "components");
     if (moat_json_type_of(a) != MOAT_JSON_ARRAY || moat_json_size(a) == 0) {
@@ -309,6 +345,39 @@ static const moat_json *find_model(const moat_json *root, const moat_eat_evidenc
     return NULL;
 }
 
+static bool same_name(const moat_json *entry, const char *name)
+{
+    const char *s = NULL;
+    size_t slen = 0;
+    return moat_json_get_string(entry, "name", &s, &slen) == MOAT_OK && slen == strlen(name) &&
+           memcmp(s, name, slen) == 0;
+}
+
+/* "component <name>: svn <a><mid><b>" */
+static void note_svn(appraisal *a, const char *name, uint64_t got, const char *mid, uint64_t want)
+{
+    char num[2][64];
+    const char *parts[5];
+    size_t n;
+    u64_text(got, num[0]);
+    n = strlen(mid);
+    memcpy(num[1], mid, n);
+    u64_text(want, num[1] + n);
+    parts[0] = "component ";
+    parts[1] = name;
+    parts[2] = ": svn ";
+    parts[3] = num[0];
+    parts[4] = num[1];
+    note5(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, parts);
+}
+
+/*
+ * One evidence component against its reference entry. The digest decides:
+ * it is the only value bound to what DICE certified (the last layer's code
+ * hash is a component, see moat_eat_verify()); the svn of an accepted digest
+ * is the one the reference values declare for it when they do, since the
+ * token's svn is written by the firmware itself.
+ */
 static void appraise_component(appraisal *a, const moat_json *entries,
                                const moat_eat_component *c)
 {
@@ -317,46 +386,43 @@ static void appraise_component(appraisal *a, const moat_json *entries,
     size_t slen = 0;
     uint8_t dig[MOAT_HASH_MAX_SIZE];
     moat_hash_alg alg;
-    bool found = false;
-    int64_t min_svn = 0;
-    char num[2][48];
+    bool found = false, has_svn = c->has_svn;
+    int64_t min_svn = 0, declared = -1, ref_svn = -1;
+    uint64_t svn = c->svn;
 
     for (e = moat_json_child(entries); e != NULL; e = moat_json_next(e)) {
-        (void)moat_json_get_string(e, "name", &s, &slen);
-        if (slen == strlen(c->name) && memcmp(s, c->name, slen) == 0) {
+        if (same_name(e, c->name)) {
             break;
         }
     }
     if (e == NULL) {
-        note(a, &a->executables, "executables", MOAT_AR_WARNING, "component ", c->name,
-             ": no reference values");
+        note(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, "component ", c->name,
+             ": unknown component");
         return;
     }
     for (d = moat_json_child(moat_json_get(e, "digests")); d != NULL; d = moat_json_next(d)) {
-        if (digest_entry(d, &alg, dig) && alg == c->alg &&
+        if (digest_entry(d, &alg, dig, &ref_svn) && alg == c->alg &&
             memcmp(dig, c->digest, c->digest_len) == 0) {
             found = true;
+            declared = ref_svn;
         }
     }
     if (!found) {
         note(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, "component ",
              c->name, ": digest not among the reference values");
     }
+    if (found && declared >= 0) {
+        if (c->has_svn && c->svn != (uint64_t)declared) {
+            note_svn(a, c->name, c->svn, " differs from the reference value's ",
+                     (uint64_t)declared);
+        }
+        has_svn = true;
+        svn = (uint64_t)declared;
+    }
     v = moat_json_get(e, "min_svn");
     if (v != NULL && moat_json_int(v, 0, MOAT_EAT_JSON_INT_MAX, &min_svn) == MOAT_OK &&
-        (!c->has_svn || c->svn < (uint64_t)min_svn)) {
-        char *p;
-        u64_text(c->has_svn ? c->svn : 0u, num[0]);
-        memcpy(num[1], " below the minimum ", 20u);
-        p = num[1] + 19;
-        u64_text((uint64_t)min_svn, p);
-        const char *parts[5];
-        parts[0] = "component ";
-        parts[1] = c->name;
-        parts[2] = ": svn ";
-        parts[3] = num[0];
-        parts[4] = num[1];
-        note5(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, parts);
+        (!has_svn || svn < (uint64_t)min_svn)) {
+        note_svn(a, c->name, has_svn ? svn : 0u, " below the minimum ", (uint64_t)min_svn);
     }
     v = moat_json_get(e, "versions");
     if (v != NULL) {
@@ -370,6 +436,64 @@ static void appraise_component(appraisal *a, const moat_json *entries,
         if (!found) {
             note(a, &a->executables, "executables", MOAT_AR_WARNING, "component ", c->name,
                  ": version not among the reference values");
+        }
+    }
+}
+
+/* Every reference component must be reported. */
+static void appraise_missing(appraisal *a, const moat_json *entries, const moat_eat_evidence *ev)
+{
+    const moat_json *e;
+    const char *s = NULL;
+    size_t slen = 0, i;
+    char name[MOAT_EAT_STRING_MAX + 1u];
+
+    for (e = moat_json_child(entries); e != NULL; e = moat_json_next(e)) {
+        for (i = 0; i < ev->component_count; i++) {
+            if (same_name(e, ev->components[i].name)) {
+                break;
+            }
+        }
+        if (i == ev->component_count &&
+            moat_json_get_string(e, "name", &s, &slen) == MOAT_OK && slen <= MOAT_EAT_STRING_MAX) {
+            memcpy(name, s, slen);
+            name[slen] = '\0';
+            note(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, "component ", name,
+                 ": missing");
+        }
+    }
+}
+
+/* The layers below the firmware's: their certified code hashes. */
+static void appraise_boot_layers(appraisal *a, const moat_json *model,
+                                 const moat_eat_evidence *ev)
+{
+    const moat_json *list = moat_json_get(model, "boot_layers"), *layer, *h;
+    size_t lower = ev->layer_count > 0 ? ev->layer_count - 1u : 0u;
+    size_t i = 0, n = 0;
+    uint8_t dig[MOAT_DICE_HASH_SIZE];
+    bool found;
+    char num[24];
+
+    if (moat_json_size(list) != lower) {
+        u64_text(lower, num);
+        note(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED,
+             "boot layers: ", num,
+             " certified below the firmware, a different number in the reference values");
+    }
+    for (layer = moat_json_child(list); layer != NULL && i < lower;
+         layer = moat_json_next(layer), i++) {
+        found = false;
+        for (h = moat_json_child(layer); h != NULL; h = moat_json_next(h)) {
+            if (moat_eat_get_b64url(h, dig, sizeof(dig), sizeof(dig), &n) &&
+                memcmp(dig, ev->layers[i].code_hash, sizeof(dig)) == 0) {
+                found = true;
+            }
+        }
+        if (!found) {
+            u64_text(i + 1u, num);
+            note(a, &a->executables, "executables", MOAT_AR_CONTRAINDICATED, "boot layer ", num,
+                 ": certified code hash not among the reference values");
         }
     }
 }
@@ -421,7 +545,7 @@ moat_err moat_attest_appraise(const moat_eat_evidence *ev, const char *refvals,
     const char *s = NULL;
     size_t slen = 0, i;
     moat_eat_dbgstat d;
-    bool dbg_ok = false;
+    bool dbg_ok = false, dbg_enabled_ok = false;
     moat_json_writer w;
     appraisal a;
     moat_ar_status overall;
@@ -437,7 +561,8 @@ moat_err moat_attest_appraise(const moat_eat_evidence *ev, const char *refvals,
     if (out != NULL) {
         moat_wipe(out, out_cap);
     }
-    if (ev == NULL || refvals == NULL || ev->component_count > MOAT_EAT_MAX_MEASUREMENTS) {
+    if (ev == NULL || refvals == NULL || ev->component_count > MOAT_EAT_MAX_MEASUREMENTS ||
+        ev->layer_count > MOAT_EAT_MAX_LAYERS) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     e = refvals_parse(refvals, refvals_len, work, work_size, &root);
@@ -461,16 +586,26 @@ moat_err moat_attest_appraise(const moat_eat_evidence *ev, const char *refvals,
     for (i = 0; i < ev->component_count; i++) {
         appraise_component(&a, moat_json_get(model, "components"), &ev->components[i]);
     }
+    appraise_missing(&a, moat_json_get(model, "components"), ev);
+    appraise_boot_layers(&a, model, ev);
     for (el = moat_json_child(moat_json_get(model, "dbgstat")); el != NULL;
          el = moat_json_next(el)) {
-        if (moat_json_string(el, &s, &slen) == MOAT_OK && moat_eat_dbgstat_parse(s, slen, &d) &&
-            d == ev->dbgstat) {
-            dbg_ok = true;
+        if (moat_json_string(el, &s, &slen) == MOAT_OK && moat_eat_dbgstat_parse(s, slen, &d)) {
+            dbg_ok = dbg_ok || d == ev->dbgstat;
+            dbg_enabled_ok = dbg_enabled_ok || d == MOAT_EAT_DBG_ENABLED;
         }
     }
     if (!dbg_ok) {
         note(&a, &a.configuration, "configuration", MOAT_AR_CONTRAINDICATED, "dbgstat ",
              moat_eat_dbgstat_name(ev->dbgstat), " not allowed for this hwmodel");
+    }
+    for (i = 0; i < ev->layer_count; i++) {
+        if (ev->layers[i].mode != MOAT_DICE_MODE_NORMAL && !dbg_enabled_ok) {
+            char num[24];
+            u64_text(i + 1u, num);
+            note(&a, &a.configuration, "configuration", MOAT_AR_CONTRAINDICATED, "dice layer ",
+                 num, ": mode not normal");
+        }
     }
     moat_wipe(work, work_size);
     overall = worst(worst(a.identity, a.hardware), worst(a.executables, a.configuration));

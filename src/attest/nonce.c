@@ -36,8 +36,9 @@ moat_err moat_nonce_issue(moat_nonce_store *store, moat_rng_fn rng, void *rng_ct
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     moat_wipe(nonce, MOAT_NONCE_SIZE);
-    if (store == NULL || rng == NULL || ttl == 0 || ttl > MOAT_NONCE_TTL_MAX || now < 0) {
-        return MOAT_ERR_INVALID_ARGUMENT;
+    if (store == NULL || rng == NULL || ttl == 0 || ttl > MOAT_NONCE_TTL_MAX || now < 0 ||
+        now > INT64_MAX - (int64_t)ttl) {
+        return MOAT_ERR_INVALID_ARGUMENT; /* now + ttl must not overflow */
     }
     for (i = 0; i < MOAT_NONCE_STORE_MAX && slot == NULL; i++) {
         if (store->entries[i].state == SLOT_FREE) {

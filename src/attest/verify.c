@@ -16,8 +16,7 @@
 typedef struct verify_work {
     moat_x509_verify_work x509;
     moat_x509_store tmp_store;
-    moat_x509_cert leaf;
-    moat_x509_cert last;
+    moat_x509_cert cert; /* one x5c certificate at a time (steps 3-5) */
     uint64_t jose[WORDS(MOAT_JWS_X5C_WORK_SIZE)];
     uint64_t arena[WORDS(CLAIMS_ARENA)];
     uint8_t der[MOAT_EAT_CHAIN_MAX * MOAT_EAT_CERT_MAX];
@@ -54,7 +53,8 @@ static bool same_key(const moat_ec_public_key *a, const moat_ec_public_key *b)
 
 /* Step 5: the chain to the manufacturer store or a registered DeviceID key. */
 static moat_err verify_chain(const moat_eat_policy *p, verify_work *w,
-                             const uint8_t *const *certs, const size_t *lens, size_t n)
+                             const uint8_t *const *certs, const size_t *lens, size_t n,
+                             const moat_eat_evidence *ev)
 {
     moat_x509_verify_params params;
     moat_x509_verify_result r;
@@ -80,11 +80,8 @@ static moat_err verify_chain(const moat_eat_policy *p, verify_work *w,
     if (p->device_ids == NULL || p->device_id_count == 0) {
         return e;
     }
-    if (w->last.key_type != MOAT_X509_KEY_EC) {
-        return MOAT_ERR_X509_NO_ISSUER;
-    }
     for (i = 0; i < p->device_id_count; i++) {
-        if (same_key(&p->device_ids[i], &w->last.ec_key)) {
+        if (same_key(&p->device_ids[i], &ev->device_id_key)) {
             break;
         }
     }
@@ -268,9 +265,11 @@ static moat_err parse_claims(const moat_json *root, moat_eat_evidence *ev,
 static moat_err tcb_consistent(const moat_eat_evidence *ev)
 {
     const moat_dice_tcb_info *t = &ev->tcb;
+    const moat_dice_open_input *last;
     size_t i, k;
 
-    if ((t->present & MOAT_DICE_TCB_FWIDS) == 0 || t->fwid_count == 0) {
+    if ((t->present & MOAT_DICE_TCB_FWIDS) == 0 || t->fwid_count == 0 || ev->layer_count == 0 ||
+        ev->layer_count > MOAT_EAT_MAX_LAYERS) {
         return MOAT_ERR_EAT_TCB_MISMATCH;
     }
     /* every component is a certified fwid, with the certified version/svn */
@@ -315,7 +314,24 @@ static moat_err tcb_consistent(const moat_eat_evidence *ev)
         ev->dbgstat != MOAT_EAT_DBG_ENABLED) {
         return MOAT_ERR_EAT_TCB_MISMATCH;
     }
-    return MOAT_OK;
+    /* a layer the DICE certified in debug mode reports "enabled" */
+    for (i = 0; i < ev->layer_count; i++) {
+        if (ev->layers[i].mode == MOAT_DICE_MODE_DEBUG && ev->dbgstat != MOAT_EAT_DBG_ENABLED) {
+            return MOAT_ERR_EAT_TCB_MISMATCH;
+        }
+    }
+    /* The TcbInfo is written by the firmware it describes (it holds the
+     * last CDI key): bind it to what the layer below certified, the code
+     * hash in the last CDI certificate. With the set equality above, that
+     * certified hash is also a token component, so appraisal sees it. */
+    last = &ev->layers[ev->layer_count - 1u];
+    for (k = 0; k < t->fwid_count; k++) {
+        if (t->fwids[k].alg == MOAT_HASH_SHA512 && t->fwids[k].digest_len == MOAT_DICE_HASH_SIZE &&
+            memcmp(t->fwids[k].digest, last->code_hash, MOAT_DICE_HASH_SIZE) == 0) {
+            return MOAT_OK;
+        }
+    }
+    return MOAT_ERR_EAT_TCB_MISMATCH;
 }
 
 /* ------------------------------------------------------------ decision */
@@ -324,10 +340,72 @@ static moat_err check_policy(const moat_eat_policy *p)
 {
     if (p->nonces == NULL || (p->store == NULL && p->device_ids == NULL) ||
         (p->device_ids != NULL && p->device_id_count == 0) || p->now <= 0 ||
-        p->iat_max_age == 0 || p->iat_max_age > 86400u || p->iat_skew > MOAT_JWT_MAX_SKEW) {
-        return MOAT_ERR_INVALID_ARGUMENT;
+        p->iat_max_age == 0 || p->iat_max_age > 86400u || p->iat_skew > MOAT_JWT_MAX_SKEW ||
+        p->now > INT64_MAX - (int64_t)p->iat_skew) {
+        return MOAT_ERR_INVALID_ARGUMENT; /* now + iat_skew must not overflow */
     }
     return MOAT_OK;
+}
+
+/* Step 2: the header has exactly the members of the profile. */
+static bool header_members_ok(const moat_json *hdr)
+{
+    const moat_json *m;
+    for (m = moat_json_child(hdr); m != NULL; m = moat_json_next(m)) {
+        const char *nm = moat_json_name(m);
+        if (nm == NULL ||
+            (strcmp(nm, "alg") != 0 && strcmp(nm, "typ") != 0 && strcmp(nm, "x5c") != 0)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Step 5: the shape of the DICE chain, before the path is built:
+ * x5c = alias, CDI certificates (last layer first), DeviceID, and nothing
+ * else. The DeviceID certificate is the issuer of the first-layer CDI
+ * certificate: a CA without the open-dice extension (nor TcbInfo) whose
+ * subject is serialNumber = hex ID of its own key, as
+ * moat_dice_device_id_certify() issues it. The ueid is bound to it, never to
+ * a manufacturer intermediate: those belong in the verifier's store. */
+static moat_err chain_shape(verify_work *w, const uint8_t *const *certs, const size_t *lens,
+                            size_t n, moat_eat_evidence *ev)
+{
+    const moat_x509_cert *c = &w->cert, *dev = &w->cert;
+    size_t i;
+    moat_err e;
+
+    ev->layer_count = n - 2u;
+    for (i = 1; i + 1u < n; i++) {
+        e = moat_x509_parse(certs[i], lens[i], &w->cert); /* parsed once in step 3 */
+        if (e != MOAT_OK) {
+            return e;
+        }
+        if (c->dice_open_attest.ptr == NULL || c->dice_tcb_info.ptr != NULL) {
+            return MOAT_ERR_EAT_X5C; /* every middle certificate is a CDI certificate */
+        }
+        /* x5c[1] is the last layer; layers[] is first layer first */
+        e = moat_dice_input_from_cert(c, &ev->layers[n - 2u - i]);
+        if (e != MOAT_OK) {
+            return e;
+        }
+    }
+    e = moat_x509_parse(certs[n - 1u], lens[n - 1u], &w->cert);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    if (dev->key_type != MOAT_X509_KEY_EC || dev->ec_key.curve != MOAT_CURVE_P256 ||
+        dev->dice_open_attest.ptr != NULL || dev->dice_tcb_info.ptr != NULL ||
+        !dev->has_basic_constraints || !dev->is_ca || !moat_dice_subject_is_key_id(dev)) {
+        return MOAT_ERR_EAT_X5C;
+    }
+    ev->device_id_key = dev->ec_key;
+    return MOAT_OK;
+}
+
+static bool debug_allowed(const moat_eat_policy *p)
+{
+    return (p->dbgstat_allowed & MOAT_EAT_DBG_BIT(MOAT_EAT_DBG_ENABLED)) != 0;
 }
 
 static moat_err eat_verify(const char *token, size_t token_len, const moat_eat_policy *p,
@@ -346,51 +424,65 @@ static moat_err eat_verify(const char *token, size_t token_len, const moat_eat_p
     if (token_len > MOAT_EAT_TOKEN_MAX) {
         return MOAT_ERR_EAT_TOO_LARGE;
     }
-    /* 2. the protected header (untrusted until step 6) */
+    /* 2. the protected header (untrusted until step 8): exactly alg, typ, x5c */
     e = moat_jws_compact_peek_header(token, token_len, NULL, w->jose, sizeof(w->jose),
                                      &hdr, NULL, NULL);
     if (e != MOAT_OK) {
         return e;
     }
     if (moat_json_get_string(hdr, "typ", &typ, &n) != MOAT_OK ||
-        n != strlen(MOAT_EAT_TYP) || memcmp(typ, MOAT_EAT_TYP, n) != 0) {
+        n != strlen(MOAT_EAT_TYP) || memcmp(typ, MOAT_EAT_TYP, n) != 0 ||
+        !header_members_ok(hdr)) {
         return MOAT_ERR_JOSE_HEADER_INVALID;
     }
-    /* 3. x5c */
+    /* 3. x5c: alias, at least one CDI certificate, DeviceID */
     e = moat_jws_header_x5c(hdr, w->der, sizeof(w->der), certs, lens, MOAT_EAT_CHAIN_MAX, &n);
-    if (e != MOAT_OK || n < 2u) {
+    if (e != MOAT_OK || n < 3u) {
         return MOAT_ERR_EAT_X5C;
     }
     for (i = 0; i < n; i++) {
         if (lens[i] > MOAT_EAT_CERT_MAX) {
             return MOAT_ERR_EAT_X5C;
         }
-        e = moat_x509_parse(certs[i], lens[i], i == 0 ? &w->leaf : &w->last);
+        e = moat_x509_parse(certs[i], lens[i], &w->cert);
         if (e != MOAT_OK) {
             return e;
         }
     }
     ev->chain_len = n;
     /* 4. the leaf is an alias certificate (before the path: cheap) */
-    if (w->leaf.key_type != MOAT_X509_KEY_EC || w->leaf.dice_tcb_info.ptr == NULL ||
-        w->leaf.dice_open_attest.ptr != NULL || w->leaf.is_ca) {
-        return MOAT_ERR_EAT_NOT_ALIAS;
-    }
-    e = moat_dice_tcb_info_from_cert(&w->leaf, &ev->tcb);
-    if (e != MOAT_OK) {
-        return e == MOAT_ERR_NOT_FOUND ? MOAT_ERR_EAT_NOT_ALIAS : e;
-    }
-    ev->alias_key = w->leaf.ec_key;
-    if (w->last.key_type != MOAT_X509_KEY_EC) {
-        return MOAT_ERR_EAT_X5C;
-    }
-    ev->device_id_key = w->last.ec_key;
-    /* 5. the chain (the parsed views above stay valid: distinct storage) */
-    e = verify_chain(p, w, certs, lens, n);
+    e = moat_x509_parse(certs[0], lens[0], &w->cert);
     if (e != MOAT_OK) {
         return e;
     }
-    /* 6. the signature under the alias key */
+    if (w->cert.key_type != MOAT_X509_KEY_EC || w->cert.dice_tcb_info.ptr == NULL ||
+        w->cert.dice_open_attest.ptr != NULL || w->cert.is_ca) {
+        return MOAT_ERR_EAT_NOT_ALIAS;
+    }
+    e = moat_dice_tcb_info_from_cert(&w->cert, &ev->tcb);
+    if (e != MOAT_OK) {
+        return e == MOAT_ERR_NOT_FOUND ? MOAT_ERR_EAT_NOT_ALIAS : e;
+    }
+    ev->alias_key = w->cert.ec_key;
+    /* 5. the DICE chain's shape: CDI certificates, then the DeviceID last
+     *    (the values needed later are copied into ev) */
+    e = chain_shape(w, certs, lens, n, ev);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    /* 6. the chain */
+    e = verify_chain(p, w, certs, lens, n, ev);
+    if (e != MOAT_OK) {
+        return e;
+    }
+    /* 7. every layer in normal mode, as the layer below certified it
+     *    (authenticated now), unless the policy accepts debug devices */
+    for (i = 0; i < ev->layer_count; i++) {
+        if (ev->layers[i].mode != MOAT_DICE_MODE_NORMAL && !debug_allowed(p)) {
+            return MOAT_ERR_EAT_DEBUG;
+        }
+    }
+    /* 8. the signature under the alias key */
     e = moat_jws_verify_compact_work(token, token_len, &ev->alias_key, NULL, w->jose,
                                      sizeof(w->jose), w->payload, sizeof(w->payload),
                                      &plen);
@@ -400,7 +492,7 @@ static moat_err eat_verify(const char *token, size_t token_len, const moat_eat_p
     if (e != MOAT_OK) {
         return e;
     }
-    /* 7. claims, strictly */
+    /* 9. claims, strictly */
     lim.max_input = MOAT_EAT_CLAIMS_MAX;
     lim.max_depth = 6u;
     lim.max_members = MOAT_EAT_CLAIMS_MAX_VALUES;
@@ -414,17 +506,17 @@ static moat_err eat_verify(const char *token, size_t token_len, const moat_eat_p
     if (e != MOAT_OK) {
         return e;
     }
-    /* 8. profile */
+    /* 10. profile */
     if (moat_json_string(profile, &s, &slen) != MOAT_OK ||
         slen != strlen(MOAT_EAT_PROFILE) || memcmp(s, MOAT_EAT_PROFILE, slen) != 0) {
         return MOAT_ERR_EAT_PROFILE;
     }
-    /* 9. nonce shape */
+    /* 11. nonce shape */
     if (!moat_eat_get_b64url(nonce, ev->nonce, MOAT_EAT_NONCE_MIN, MOAT_EAT_NONCE_MAX,
                              &ev->nonce_len)) {
         return MOAT_ERR_EAT_NONCE_MISSING;
     }
-    /* 10. ueid = the chain's DeviceID */
+    /* 12. ueid = the chain's DeviceID */
     e = moat_eat_ueid(&ev->device_id_key, ueid);
     if (e != MOAT_OK) {
         return e;
@@ -432,25 +524,30 @@ static moat_err eat_verify(const char *token, size_t token_len, const moat_eat_p
     if (!moat_ct_equal(ueid, ev->ueid, MOAT_EAT_UEID_SIZE)) {
         return MOAT_ERR_EAT_UEID;
     }
-    /* 11. freshness window */
+    /* 13. freshness window (now + iat_skew cannot overflow: check_policy) */
     if (ev->iat < p->now - (int64_t)p->iat_max_age || ev->iat > p->now + (int64_t)p->iat_skew) {
         return MOAT_ERR_EAT_IAT;
     }
-    /* 12. measurements = certified TCB */
+    /* 14. measurements = certified TCB, bound to the certified code hash */
     e = tcb_consistent(ev);
     if (e != MOAT_OK) {
         return e;
     }
-    /* 13. debug policy */
+    /* 15. debug policy; TcbInfo flags of an insecure state */
     if ((p->dbgstat_allowed & MOAT_EAT_DBG_BIT(ev->dbgstat)) == 0) {
         return MOAT_ERR_EAT_DEBUG;
     }
-    /* 14. minimum svn */
+    if ((ev->tcb.present & MOAT_DICE_TCB_FLAGS) != 0 && !debug_allowed(p) &&
+        (ev->tcb.flags & (MOAT_DICE_FLAG_NOT_CONFIGURED | MOAT_DICE_FLAG_NOT_SECURE |
+                          MOAT_DICE_FLAG_RECOVERY)) != 0) {
+        return MOAT_ERR_EAT_TCB_FLAGS;
+    }
+    /* 16. minimum svn (self-asserted by the firmware: see docs/eat-profile.md) */
     if (p->require_min_svn &&
         ((ev->tcb.present & MOAT_DICE_TCB_SVN) == 0 || ev->tcb.svn < p->min_svn)) {
         return MOAT_ERR_EAT_SVN;
     }
-    /* 15. the nonce: the only state change, last */
+    /* 17. the nonce: the only state change, last */
     return moat_nonce_consume(p->nonces, ev->nonce, ev->nonce_len, ev->ueid, p->now);
 }
 

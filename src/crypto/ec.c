@@ -100,6 +100,7 @@ moat_err moat_ec_private_from_scalar(moat_curve curve, const uint8_t *d,
                                      size_t d_len, moat_ec_private_key *priv)
 {
     size_t cs = moat_curve_size(curve);
+    uint32_t in_range;
 
     if (priv == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;
@@ -111,7 +112,9 @@ moat_err moat_ec_private_from_scalar(moat_curve curve, const uint8_t *d,
     if (cs == 0u) {
         return MOAT_ERR_UNSUPPORTED;
     }
-    if (d_len != cs || moat_crypto_scalar_in_range(curve, d, d_len) == 0u) {
+    in_range = d_len == cs ? moat_crypto_scalar_in_range(curve, d, d_len) : 0u;
+    MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* validity is reported */
+    if (in_range == 0u) {
         return MOAT_ERR_CRYPTO_BAD_KEY;
     }
     priv->curve = curve;

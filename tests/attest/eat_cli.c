@@ -18,7 +18,7 @@ int main(int argc, char **argv)
     static char tok[MOAT_EAT_TOKEN_OUT_MAX];
     static uint8_t work[MOAT_EAT_ISSUE_WORK_SIZE];
     moat_eat_claims c;
-    moat_eat_measurement m;
+    moat_eat_measurement m[FX_MEAS];
     uint8_t nonce[MOAT_NONCE_SIZE], dig[32];
     size_t len = 0;
     int fixed = argc > 1 && strcmp(argv[1], "--fixed") == 0;
@@ -34,7 +34,7 @@ int main(int argc, char **argv)
         memset(nonce, 0x4E, sizeof(nonce));
     }
     fx_fw_digest(dig);
-    fx_claims(&c, &m, dig, &dev, nonce, sizeof(nonce),
+    fx_claims(&c, m, dig, &dev, nonce, sizeof(nonce),
               fixed ? (int64_t)1700000000 : (int64_t)time(NULL));
     e = moat_eat_issue(&c, &dev.alias_signer, dev.x5c, dev.x5c_lens, 4, work, sizeof(work),
                        tok, sizeof(tok), &len);

@@ -7,6 +7,10 @@
  *   -> CDI certificate of layer 1 (issued by the DeviceID key)
  *   -> CDI certificate of layer 2 (issued by the layer-1 CDI key)
  *   -> alias certificate (issued by the layer-2 CDI key, with DiceTcbInfo).
+ * The alias TcbInfo lists the firmware as a SHA-256 fwid and as the SHA-512
+ * fwid equal to the code hash layer 1 certified for layer 2 (0x33 x 64),
+ * which the verifier requires; the token reports both ("fw" and
+ * "fw-sha512").
  */
 #ifndef MOAT_TESTS_EAT_FIXTURE_H
 #define MOAT_TESTS_EAT_FIXTURE_H
@@ -17,6 +21,11 @@
 #include "moat/attest.h"
 
 #define FX_CERT MOAT_DICE_CERT_MAX
+/* Components of the fixture token: "fw" (SHA-256), "fw-sha512" (the code hash). */
+#define FX_MEAS 2u
+/* Code hash bytes of the two layers (fx_input). */
+#define FX_CODE_L1 0x11u
+#define FX_CODE_L2 0x33u
 
 typedef struct fx_ca {
     moat_ec_private_key priv;
@@ -123,6 +132,12 @@ static inline void fx_fw_digest(uint8_t d[32])
     memset(d, 0x33, 32);
 }
 
+/* The code hash the fixture's layer 1 certifies for layer 2 (SHA-512). */
+static inline void fx_fw_code(uint8_t d[64])
+{
+    memset(d, FX_CODE_L2, 64);
+}
+
 static inline void fx_tcb(moat_dice_tcb_info *tcb, bool debug)
 {
     memset(tcb, 0, sizeof(*tcb));
@@ -132,10 +147,13 @@ static inline void fx_tcb(moat_dice_tcb_info *tcb, bool debug)
     strcpy(tcb->model, "sensor-1");
     strcpy(tcb->version, "1.2.3");
     tcb->svn = 7;
-    tcb->fwid_count = 1;
+    tcb->fwid_count = 2;
     tcb->fwids[0].alg = MOAT_HASH_SHA256;
     fx_fw_digest(tcb->fwids[0].digest);
     tcb->fwids[0].digest_len = 32;
+    tcb->fwids[1].alg = MOAT_HASH_SHA512;
+    fx_fw_code(tcb->fwids[1].digest);
+    tcb->fwids[1].digest_len = 64;
     tcb->flags = debug ? MOAT_DICE_FLAG_DEBUG : 0u;
 }
 
@@ -162,12 +180,12 @@ static inline moat_err fx_device_make(fx_device *d, uint8_t uds_byte, const fx_c
         e = moat_dice_device_id(d->uds, sizeof(d->uds), NULL, &d->device_id_pub, NULL);
     }
     if (e == MOAT_OK) {
-        fx_input(&in, 0x11);
+        fx_input(&in, FX_CODE_L1);
         e = moat_dice_layer_from_uds(d->uds, sizeof(d->uds), &in, &l1, d->cdi1,
                                      sizeof(d->cdi1), &d->cdi1_len);
     }
     if (e == MOAT_OK) {
-        fx_input(&in, 0x33);
+        fx_input(&in, FX_CODE_L2);
         e = moat_dice_layer(&l1, &in, &d->cdis, d->cdi2, sizeof(d->cdi2), &d->cdi2_len);
     }
     if (e == MOAT_OK) {
@@ -201,20 +219,29 @@ static inline moat_err fx_device_make(fx_device *d, uint8_t uds_byte, const fx_c
     return e;
 }
 
-/* Standard claims of the fixture firmware (strings static). */
-static inline void fx_claims(moat_eat_claims *c, moat_eat_measurement *m, const uint8_t digest[32],
-                      const fx_device *d, const uint8_t *nonce, size_t nonce_len,
-                      int64_t iat)
+/* Standard claims of the fixture firmware (strings static): m[0] "fw" with
+ * @p digest (SHA-256), m[1] "fw-sha512" with the certified code hash. */
+static inline void fx_claims(moat_eat_claims *c, moat_eat_measurement m[FX_MEAS],
+                             const uint8_t digest[32], const fx_device *d,
+                             const uint8_t *nonce, size_t nonce_len, int64_t iat)
 {
     static const uint8_t hwmodel[] = "sensor-1";
+    static uint8_t code[64];
+    size_t i;
+    fx_fw_code(code);
     memset(c, 0, sizeof(*c));
-    memset(m, 0, sizeof(*m));
-    m->name = "fw";
-    m->version = "1.2.3";
-    m->has_svn = true;
-    m->svn = 7;
-    m->alg = MOAT_HASH_SHA256;
-    m->digest = digest;
+    memset(m, 0, FX_MEAS * sizeof(*m));
+    for (i = 0; i < FX_MEAS; i++) {
+        m[i].version = "1.2.3";
+        m[i].has_svn = true;
+        m[i].svn = 7;
+    }
+    m[0].name = "fw";
+    m[0].alg = MOAT_HASH_SHA256;
+    m[0].digest = digest;
+    m[1].name = "fw-sha512";
+    m[1].alg = MOAT_HASH_SHA512;
+    m[1].digest = code;
     c->nonce = nonce;
     c->nonce_len = nonce_len;
     memcpy(c->ueid, d->ueid, sizeof(c->ueid));
@@ -225,7 +252,7 @@ static inline void fx_claims(moat_eat_claims *c, moat_eat_measurement *m, const 
     c->swname = "moat-fw";
     c->swversion = "1.2.3";
     c->dbgstat = d->tcb.flags != 0 ? MOAT_EAT_DBG_ENABLED : MOAT_EAT_DBG_DISABLED_SINCE_BOOT;
-    c->measurement_count = 1;
+    c->measurement_count = FX_MEAS;
     c->measurements = m;
     c->iat = iat;
 }
