@@ -32,6 +32,7 @@
 
 #include "moat/moat.h"
 #include "moat/x509.h"
+#include "moat/update.h"
 
 /* ------------------------------------------------------------ settings */
 
@@ -363,6 +364,642 @@ static void op_csr_checked_raw(void)
     csr_raw(1);
 }
 
+/* Attestation (include/moat/dice.h, include/moat/attest.h): a device with
+ * two DICE layers enrolled by a manufacturer CA, all generated in setup.
+ *
+ * dice_layer: one moat_dice_layer() (layer 1 -> layer 2): two HKDF-SHA-512
+ *   CDI derivations, the issuer and subject key pairs from their seeds
+ *   (HKDF + HMAC-DRBG + a P-256 base-point multiplication each), the two
+ *   DICE IDs, the certificate DER and its signature (which moat's signer
+ *   verifies before release). Raw = one BearSSL ECDSA P-256 sign; the
+ *   "_equiv" row's raw = the same asymmetric work done directly: two
+ *   br_ec_compute_pub + SHA-256 of the TBS + sign + verify.
+ * eat_issue: moat_eat_issue() (claims JSON, leaf parse and key check,
+ *   x5c header of 4 certificates, ES256 JWS). Raw = SHA-256 of the same
+ *   signing input + sign (and, "_checked", + verify).
+ * eat_verify_appraise: moat_eat_verify() (header, x5c decoding and parsing,
+ *   path validation to the anchor, TcbInfo, JWS, claims, nonce) then
+ *   moat_attest_appraise() (reference values parse, result JSON). Raw =
+ *   SHA-256 + BearSSL ECDSA verify of exactly the signatures moat checks:
+ *   the token's and the four certificates' (alias, CDI 2, CDI 1,
+ *   DeviceID): 5 verifications, nothing else. The nonce is consumed by each
+ *   verification, so each moat iteration first restores the store from a
+ *   snapshot (a 4 KiB memcpy, negligible next to 5 verifications). */
+#define BENCH_CHAIN 4u
+#define BENCH_VERIFY_SIGS 5u
+
+typedef struct bench_attest {
+    moat_ec_private_key ca_priv;
+    moat_signer ca_signer;
+    uint8_t ca[MOAT_DICE_CERT_MAX];
+    size_t ca_len;
+    uint8_t cert[BENCH_CHAIN][MOAT_DICE_CERT_MAX]; /* alias, CDI 2, CDI 1, DeviceID */
+    size_t cert_len[BENCH_CHAIN];
+    const uint8_t *x5c[BENCH_CHAIN];
+    moat_dice_cdis l1;                  /* input of the benchmarked layer */
+    moat_dice_input in2;                /* its input values */
+    moat_dice_cdis next;                /* output */
+    uint8_t layer_cert[MOAT_DICE_CERT_MAX];
+    moat_ec_private_key alias_priv;
+    moat_signer alias_signer;
+    unsigned char alias_x[32];
+    br_ec_private_key alias_sk;
+    br_ec_public_key alias_pk;
+    unsigned char alias_q[65];
+    moat_eat_measurement meas;
+    uint8_t fw[MOAT_DICE_HASH_SIZE];    /* the firmware's code hash (SHA-512) */
+    uint8_t nonce[MOAT_NONCE_SIZE];
+    moat_eat_claims claims;
+    uint8_t issue_work[MOAT_EAT_ISSUE_WORK_SIZE];
+    char token[MOAT_EAT_TOKEN_OUT_MAX];
+    size_t token_len;
+    size_t signing_input_len;
+    char issued[MOAT_EAT_TOKEN_OUT_MAX];
+    moat_x509_store store;
+    moat_nonce_store nonces;
+    moat_nonce_store nonces_snapshot;
+    moat_eat_policy policy;
+    void *verify_work;
+    size_t verify_work_size;
+    void *appraise_work;
+    size_t appraise_work_size;
+    moat_eat_evidence ev;
+    char refvals[1024];
+    size_t refvals_len;
+    char result[MOAT_AR_MAX + 1u];
+    /* raw verification baseline: the 5 signatures moat checks */
+    const uint8_t *vdata[BENCH_VERIFY_SIGS];
+    size_t vdata_len[BENCH_VERIFY_SIGS];
+    const uint8_t *vsig[BENCH_VERIFY_SIGS];
+    size_t vsig_len[BENCH_VERIFY_SIGS];
+    uint8_t token_sig[64];
+    unsigned char vq[BENCH_VERIFY_SIGS][65];
+    br_ec_public_key vkey[BENCH_VERIFY_SIGS];
+    /* raw equivalent of a layer: the issuer and subject CDI keys */
+    unsigned char eq_x[2][32];
+    br_ec_private_key eq_sk[2];
+    br_ec_public_key eq_pk;             /* subject key, for the check */
+    unsigned char eq_q[65];
+    const uint8_t *eq_tbs;
+    size_t eq_tbs_len;
+} bench_attest;
+
+static bench_attest ga;
+
+static void op_dice_layer_moat(void)
+{
+    size_t n = 0;
+    moat_err e = moat_dice_layer(&ga.l1, &ga.in2, &ga.next, ga.layer_cert,
+                                 sizeof(ga.layer_cert), &n);
+    if (e != MOAT_OK || n == 0u) {
+        fail("moat_dice_layer", e);
+        return;
+    }
+    g.sink += ga.layer_cert[n - 1u] + ga.next.attest[0];
+}
+
+static void op_dice_layer_equiv_raw(void)
+{
+    unsigned char kbuf[BR_EC_KBUF_PUB_MAX_SIZE];
+    br_ec_public_key pk;
+    br_sha256_context c;
+    unsigned char h[32];
+    unsigned char sig[64];
+    size_t i;
+
+    for (i = 0; i < 2u; ++i) {
+        if (br_ec_compute_pub(br_ec_get_default(), &pk, kbuf, &ga.eq_sk[i]) != 65u) {
+            fail("br_ec_compute_pub", MOAT_ERR_INTERNAL);
+        }
+        g.sink += kbuf[1];
+    }
+    br_sha256_init(&c);
+    br_sha256_update(&c, ga.eq_tbs, ga.eq_tbs_len);
+    br_sha256_out(&c, h);
+    if (br_ecdsa_i31_sign_raw(br_ec_get_default(), &br_sha256_vtable, h, &ga.eq_sk[0], sig)
+        != 64u ||
+        br_ecdsa_i31_vrfy_raw(br_ec_get_default(), h, sizeof(h), &ga.eq_pk, sig,
+                              sizeof(sig)) != 1u) {
+        fail("br_ecdsa_i31 layer signature", MOAT_ERR_INTERNAL);
+    }
+    g.sink += sig[0];
+}
+
+static void op_eat_issue_moat(void)
+{
+    size_t n = 0;
+    moat_err e = moat_eat_issue(&ga.claims, &ga.alias_signer, ga.x5c, ga.cert_len,
+                                BENCH_CHAIN, ga.issue_work, sizeof(ga.issue_work), ga.issued,
+                                sizeof(ga.issued), &n);
+    if (e != MOAT_OK || n == 0u) {
+        fail("moat_eat_issue", e);
+        return;
+    }
+    g.sink += (uint32_t)(unsigned char)ga.issued[n - 1u];
+}
+
+static void eat_sign_raw(int check)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    unsigned char sig[64];
+
+    br_sha256_init(&c);
+    br_sha256_update(&c, ga.token, ga.signing_input_len);
+    br_sha256_out(&c, h);
+    if (br_ecdsa_i31_sign_raw(br_ec_get_default(), &br_sha256_vtable, h, &ga.alias_sk, sig)
+        != 64u ||
+        (check && br_ecdsa_i31_vrfy_raw(br_ec_get_default(), h, sizeof(h), &ga.alias_pk, sig,
+                                        sizeof(sig)) != 1u)) {
+        fail("br_ecdsa_i31 token signature", MOAT_ERR_INTERNAL);
+    }
+    g.sink += sig[0];
+}
+
+static void op_eat_sign_raw(void)
+{
+    eat_sign_raw(0);
+}
+
+static void op_eat_sign_checked_raw(void)
+{
+    eat_sign_raw(1);
+}
+
+static void op_eat_verify_appraise_moat(void)
+{
+    size_t n = 0;
+    moat_ar_status st = MOAT_AR_NONE;
+    moat_err e;
+
+    memcpy(&ga.nonces, &ga.nonces_snapshot, sizeof(ga.nonces));
+    e = moat_eat_verify(ga.token, ga.token_len, &ga.policy, ga.verify_work,
+                        ga.verify_work_size, &ga.ev);
+    if (e != MOAT_OK) {
+        fail("moat_eat_verify", e);
+        return;
+    }
+    e = moat_attest_appraise(&ga.ev, ga.refvals, ga.refvals_len, BENCH_X509_NOW,
+                             ga.appraise_work, ga.appraise_work_size, ga.result,
+                             sizeof(ga.result), &n, &st);
+    if (e != MOAT_OK || st != MOAT_AR_AFFIRMING) {
+        fail("moat_attest_appraise", e != MOAT_OK ? e : MOAT_ERR_INTERNAL);
+        return;
+    }
+    g.sink += (uint32_t)n;
+}
+
+static void op_eat_verify_raw(void)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    size_t i;
+    uint32_t ok;
+
+    for (i = 0; i < BENCH_VERIFY_SIGS; ++i) {
+        br_sha256_init(&c);
+        br_sha256_update(&c, ga.vdata[i], ga.vdata_len[i]);
+        br_sha256_out(&c, h);
+        ok = i == 0u ? br_ecdsa_i31_vrfy_raw(br_ec_get_default(), h, sizeof(h), &ga.vkey[i],
+                                             ga.vsig[i], ga.vsig_len[i])
+                     : br_ecdsa_i31_vrfy_asn1(br_ec_get_default(), h, sizeof(h), &ga.vkey[i],
+                                              ga.vsig[i], ga.vsig_len[i]);
+        if (ok != 1u) {
+            fail("br_ecdsa_i31 evidence signatures", MOAT_ERR_CRYPTO_SIG_INVALID);
+        }
+        g.sink += ok;
+    }
+}
+
+/* ------------------------------------------------------------- update */
+/*
+ * Verified updates (include/moat/update.h) over an in-memory port: the slot,
+ * records and counters live in static RAM, so the figures measure moat's
+ * work and the memory copies a flash-backed port would make, not file I/O.
+ * The bench port implements only what the update functions call; its
+ * "entropy" is a fixed pattern (nothing measured draws randomness).
+ */
+
+/** Image staged by the update rows (bytes), and the bench slot size. */
+#define BENCH_UPD_IMAGE (1024u * 1024u)
+#define BENCH_UPD_SLOT (BENCH_UPD_IMAGE + 4096u)
+/** Chunk handed to moat_update_stream_write() (a download buffer). */
+#define BENCH_UPD_CHUNK 4096u
+/** Targets keys (the manifest's threshold-2 signers) and the root key. */
+#define BENCH_UPD_TKEYS 2u
+/** Fixed trusted time of the update rows (2026-01-01T00:00:00Z), and expiry. */
+#define BENCH_UPD_NOW 1767225600LL
+#define BENCH_UPD_EXPIRES 2019686400LL
+/** Workspace for one manifest document. */
+#define BENCH_UPD_WORK MOAT_UPDATE_WORK_SIZE(MOAT_UPDATE_MANIFEST_MAX_DOC)
+/** Largest signing input of one manifest signature (header '.' payload). */
+#define BENCH_UPD_INPUT_MAX (MOAT_UPDATE_MANIFEST_MAX_DOC + 2u * MOAT_JWS_HEADER_MAX)
+
+typedef struct bench_upd {
+    /* the in-memory port */
+    uint8_t slot[2][BENCH_UPD_SLOT];
+    uint8_t rec[MOAT_PORT_RECORD_COUNT][MOAT_PORT_RECORD_MAX];
+    size_t rec_len[MOAT_PORT_RECORD_COUNT];
+    bool rec_have[MOAT_PORT_RECORD_COUNT];
+    uint64_t ctr[MOAT_PORT_COUNTER_COUNT];
+    moat_port port;
+    /* keys, roots (threshold 1 and 2), device, documents */
+    moat_ec_private_key key[BENCH_UPD_TKEYS + 1u];
+    moat_signer signer[BENCH_UPD_TKEYS + 1u];
+    moat_update_root root1;   /* targets: key 0, threshold 1 */
+    moat_update_root root2;   /* targets: keys 0 and 1, threshold 2 */
+    moat_update_device dev;
+    char doc1[MOAT_UPDATE_MANIFEST_MAX_DOC]; /* signed by key 0 */
+    size_t doc1_len;
+    char doc2[MOAT_UPDATE_MANIFEST_MAX_DOC]; /* signed by keys 0 and 1 */
+    size_t doc2_len;
+    uint8_t work[BENCH_UPD_WORK];
+    moat_update_stream stream;
+    moat_update_manifest m;
+    /* the raw baseline: signing inputs and r||s of doc2's signatures */
+    char input[BENCH_UPD_TKEYS][BENCH_UPD_INPUT_MAX];
+    size_t input_len[BENCH_UPD_TKEYS];
+    unsigned char sig[BENCH_UPD_TKEYS][64];
+    unsigned char q[BENCH_UPD_TKEYS][65];
+    br_ec_public_key pk[BENCH_UPD_TKEYS];
+    uint8_t *image;           /* BENCH_UPD_IMAGE bytes */
+    uint8_t raw_slot[BENCH_UPD_SLOT];
+    uint8_t raw_buf[MOAT_UPDATE_READ_CHUNK];
+} bench_upd;
+
+static bench_upd gu;
+
+static moat_err upd_entropy(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    memset(out, 0x5a, len);
+    return MOAT_OK;
+}
+
+static moat_err upd_time(void *ctx, int64_t *t)
+{
+    (void)ctx;
+    *t = BENCH_UPD_NOW;
+    return MOAT_OK;
+}
+
+static moat_err upd_ctr_read(void *ctx, uint32_t id, uint64_t *v)
+{
+    (void)ctx;
+    *v = 0;
+    if (id >= MOAT_PORT_COUNTER_COUNT) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *v = gu.ctr[id];
+    return MOAT_OK;
+}
+
+static moat_err upd_ctr_advance(void *ctx, uint32_t id, uint64_t v)
+{
+    (void)ctx;
+    if (id >= MOAT_PORT_COUNTER_COUNT) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (v < gu.ctr[id]) {
+        return MOAT_ERR_PORT_COUNTER_DECREASE;
+    }
+    gu.ctr[id] = v;
+    return MOAT_OK;
+}
+
+static moat_err upd_rec_read(void *ctx, uint32_t id, uint8_t *buf, size_t cap, size_t *len)
+{
+    (void)ctx;
+    *len = 0;
+    if (id >= MOAT_PORT_RECORD_COUNT) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (!gu.rec_have[id]) {
+        return MOAT_ERR_PORT_NOT_FOUND;
+    }
+    if (cap < gu.rec_len[id]) {
+        *len = gu.rec_len[id];
+        return MOAT_ERR_BUFFER_TOO_SMALL;
+    }
+    memcpy(buf, gu.rec[id], gu.rec_len[id]);
+    *len = gu.rec_len[id];
+    return MOAT_OK;
+}
+
+static moat_err upd_rec_write(void *ctx, uint32_t id, const uint8_t *data, size_t len)
+{
+    (void)ctx;
+    if (id >= MOAT_PORT_RECORD_COUNT || len > MOAT_PORT_RECORD_MAX) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    memcpy(gu.rec[id], data, len);
+    gu.rec_len[id] = len;
+    gu.rec_have[id] = true;
+    return MOAT_OK;
+}
+
+static moat_err upd_rec_erase(void *ctx, uint32_t id)
+{
+    (void)ctx;
+    if (id >= MOAT_PORT_RECORD_COUNT) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    gu.rec_have[id] = false;
+    gu.rec_len[id] = 0;
+    return MOAT_OK;
+}
+
+static moat_err upd_slot_info(void *ctx, uint32_t slot, moat_port_slot_info *info)
+{
+    (void)ctx;
+    memset(info, 0, sizeof(*info));
+    if (slot >= 2u) {
+        return MOAT_ERR_PORT_NOT_FOUND;
+    }
+    info->size = BENCH_UPD_SLOT;
+    info->erase_size = 4096u;
+    info->write_align = 1u;
+    info->erased_value = 0xFFu;
+    return MOAT_OK;
+}
+
+static moat_err upd_slot_read(void *ctx, uint32_t slot, size_t off, uint8_t *buf, size_t len)
+{
+    (void)ctx;
+    if (slot >= 2u || off > BENCH_UPD_SLOT || len > BENCH_UPD_SLOT - off) {
+        return MOAT_ERR_PORT_RANGE;
+    }
+    memcpy(buf, gu.slot[slot] + off, len);
+    return MOAT_OK;
+}
+
+static moat_err upd_slot_write(void *ctx, uint32_t slot, size_t off, const uint8_t *data,
+                               size_t len)
+{
+    (void)ctx;
+    if (slot >= 2u || off > BENCH_UPD_SLOT || len > BENCH_UPD_SLOT - off) {
+        return MOAT_ERR_PORT_RANGE;
+    }
+    memcpy(gu.slot[slot] + off, data, len);
+    return MOAT_OK;
+}
+
+static moat_err upd_slot_erase(void *ctx, uint32_t slot)
+{
+    (void)ctx;
+    if (slot >= 2u) {
+        return MOAT_ERR_PORT_NOT_FOUND;
+    }
+    memset(gu.slot[slot], 0xFF, BENCH_UPD_SLOT);
+    return MOAT_OK;
+}
+
+static const moat_port_ops upd_ops = {
+    MOAT_PORT_ABI_VERSION, upd_entropy, upd_time, NULL, NULL, upd_ctr_read, upd_ctr_advance,
+    upd_rec_read, upd_rec_write, upd_rec_erase, upd_slot_info, upd_slot_read, upd_slot_write,
+    upd_slot_erase, NULL, NULL, NULL};
+
+/** Verify the manifest, stage 1 MiB in 4 KiB chunks (hash + write), finish
+ *  (length, digest, re-read and re-hash of the slot, STAGED persisted). */
+static void op_update_stage_moat(void)
+{
+    size_t off;
+    moat_err e = moat_update_manifest_verify(&gu.port, gu.doc1, gu.doc1_len, &gu.root1,
+                                             &gu.dev, BENCH_UPD_NOW, gu.work, sizeof(gu.work),
+                                             &gu.m);
+    if (e == MOAT_OK) {
+        e = moat_update_stream_begin(&gu.stream, &gu.port, &gu.m);
+    }
+    for (off = 0; e == MOAT_OK && off < BENCH_UPD_IMAGE; off += BENCH_UPD_CHUNK) {
+        e = moat_update_stream_write(&gu.stream, gu.image + off, BENCH_UPD_CHUNK);
+    }
+    if (e == MOAT_OK) {
+        e = moat_update_stream_finish(&gu.stream);
+    }
+    if (e != MOAT_OK) {
+        fail("update verify + stage", e);
+    }
+    g.sink += gu.m.sequence;
+}
+
+/** Raw BearSSL: SHA-256 over signing input i, then verify signature i. */
+static void upd_raw_verify(size_t i)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    br_sha256_init(&c);
+    br_sha256_update(&c, gu.input[i], gu.input_len[i]);
+    br_sha256_out(&c, h);
+    if (br_ecdsa_i31_vrfy_raw(br_ec_get_default(), h, sizeof(h), &gu.pk[i], gu.sig[i], 64u) != 1u) {
+        fail("br_ecdsa_i31_vrfy_raw (update)", MOAT_ERR_CRYPTO_SIG_INVALID);
+    }
+}
+
+/** The brief's baseline: SHA-256 over the 1 MiB image + one ECDSA verify. */
+static void op_update_stage_raw(void)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    br_sha256_init(&c);
+    br_sha256_update(&c, gu.image, BENCH_UPD_IMAGE);
+    br_sha256_out(&c, h);
+    g.sink += h[0];
+    upd_raw_verify(0);
+}
+
+/** The same work done by hand: the signature (SHA-256 + verify), erase,
+ *  hash while copying in 4 KiB chunks, then re-read in 512-byte pieces and
+ *  hash again (what moat_update_stream_finish() must do: no TOCTOU gap). */
+static void op_update_stage_equiv_raw(void)
+{
+    br_sha256_context c;
+    unsigned char h[32];
+    size_t off;
+
+    upd_raw_verify(0);
+    memset(gu.raw_slot, 0xFF, sizeof(gu.raw_slot));
+    br_sha256_init(&c);
+    for (off = 0; off < BENCH_UPD_IMAGE; off += BENCH_UPD_CHUNK) {
+        br_sha256_update(&c, gu.image + off, BENCH_UPD_CHUNK);
+        memcpy(gu.raw_slot + off, gu.image + off, BENCH_UPD_CHUNK);
+    }
+    br_sha256_out(&c, h);
+    g.sink += h[0];
+    br_sha256_init(&c);
+    for (off = 0; off < BENCH_UPD_IMAGE; off += sizeof(gu.raw_buf)) {
+        memcpy(gu.raw_buf, gu.raw_slot + off, sizeof(gu.raw_buf));
+        br_sha256_update(&c, gu.raw_buf, sizeof(gu.raw_buf));
+    }
+    br_sha256_out(&c, h);
+    g.sink += h[0];
+}
+
+/** Manifest verification alone: 2-of-2 targets signatures, strict payload,
+ *  device and anti-rollback checks (counters read through the port). */
+static void op_update_manifest_moat(void)
+{
+    moat_err e = moat_update_manifest_verify(&gu.port, gu.doc2, gu.doc2_len, &gu.root2,
+                                             &gu.dev, BENCH_UPD_NOW, gu.work, sizeof(gu.work),
+                                             &gu.m);
+    if (e != MOAT_OK) {
+        fail("moat_update_manifest_verify", e);
+    }
+    g.sink += gu.m.sequence;
+}
+
+/** Raw BearSSL: threshold (2) x (SHA-256 of the signing input + ECDSA verify). */
+static void op_update_manifest_raw(void)
+{
+    size_t i;
+    for (i = 0; i < BENCH_UPD_TKEYS; ++i) {
+        upd_raw_verify(i);
+    }
+}
+
+/* The value of member @p name ("name":"...") at or after @p from in @p doc. */
+static const char *upd_field(const char *from, const char *name, size_t *len)
+{
+    const char *p = strstr(from, name);
+    const char *q;
+    if (p == NULL) {
+        return NULL;
+    }
+    p += strlen(name);
+    q = strchr(p, '"');
+    if (q == NULL) {
+        return NULL;
+    }
+    *len = (size_t)(q - p);
+    return p;
+}
+
+static int upd_role(moat_update_role *role, size_t first, size_t n, uint32_t threshold)
+{
+    size_t i;
+    memset(role, 0, sizeof(*role));
+    for (i = 0; i < n; ++i) {
+        moat_err e = moat_jwk_from_public(&gu.signer[first + i].pub, &role->keys[i]);
+        if (e != MOAT_OK) {
+            fail("moat_jwk_from_public", e);
+            return -1;
+        }
+    }
+    role->nkeys = (uint32_t)n;
+    role->threshold = threshold;
+    return 0;
+}
+
+static int setup_update(void)
+{
+    static const char pers[] = "moat-bench update key";
+    static const uint8_t vendor[16] = {0x8f, 0x2d, 0x3a, 0x4e, 0x1b, 0x2c, 0x4d, 0x5e,
+                                       0x8f, 0x90, 0xa1, 0xb2, 0xc3, 0xd4, 0xe5, 0xf6};
+    static const uint8_t klass[16] = {0x0c, 0x1d, 0x2e, 0x3f, 0x4a, 0x5b, 0x4c, 0x6d,
+                                      0x9e, 0x8f, 0x10, 0x21, 0x32, 0x43, 0x54, 0x65};
+    static char payload[1024];
+    char digest[48];
+    uint8_t d[32], h[32];
+    const char *pl, *p, *s;
+    size_t n = 0, pll, hl, sl, i;
+    int plen;
+    moat_err e;
+
+    gu.port.ops = &upd_ops;
+    gu.port.ctx = &gu;
+    gu.image = (uint8_t *)malloc(BENCH_UPD_IMAGE);
+    if (gu.image == NULL) {
+        fail("malloc", MOAT_ERR_OUT_OF_MEMORY);
+        return -1;
+    }
+    for (i = 0; i < BENCH_UPD_IMAGE; ++i) {
+        gu.image[i] = (uint8_t)((i * 131u) ^ (i >> 11));
+    }
+    /* keys 0, 1: targets; key 2: root role (a key serves one role only) */
+    for (i = 0; i <= BENCH_UPD_TKEYS; ++i) {
+        uint8_t label[sizeof(pers)];
+        memcpy(label, pers, sizeof(pers));
+        label[sizeof(pers) - 2u] = (uint8_t)('0' + i);
+        e = moat_hash(MOAT_HASH_SHA256, label, sizeof(label) - 1u, d);
+        if (e == MOAT_OK) {
+            e = moat_ec_private_from_scalar(MOAT_CURVE_P256, d, sizeof(d), &gu.key[i]);
+        }
+        if (e == MOAT_OK) {
+            e = moat_signer_from_private(&gu.signer[i], &gu.key[i]);
+        }
+        moat_wipe(d, sizeof(d));
+        if (e != MOAT_OK) {
+            fail("update key setup", e);
+            return -1;
+        }
+    }
+    if (upd_role(&gu.root1.root, BENCH_UPD_TKEYS, 1u, 1u) != 0 ||
+        upd_role(&gu.root1.targets, 0u, 1u, 1u) != 0 ||
+        upd_role(&gu.root2.root, BENCH_UPD_TKEYS, 1u, 1u) != 0 ||
+        upd_role(&gu.root2.targets, 0u, BENCH_UPD_TKEYS, (uint32_t)BENCH_UPD_TKEYS) != 0) {
+        return -1;
+    }
+    gu.root1.version = gu.root2.version = 1u;
+    gu.root1.expires = gu.root2.expires = BENCH_UPD_EXPIRES;
+    memcpy(gu.dev.vendor_id, vendor, sizeof(vendor));
+    memcpy(gu.dev.class_id, klass, sizeof(klass));
+    memcpy(gu.dev.components[0].name, "app", 4u);
+    gu.dev.components[0].installed.major = 1u;
+    gu.dev.components[0].slots = 3u;
+    gu.dev.ncomponents = 1u;
+
+    e = moat_hash(MOAT_HASH_SHA256, gu.image, BENCH_UPD_IMAGE, h);
+    if (e == MOAT_OK) {
+        e = moat_b64url_encode(h, sizeof(h), digest, sizeof(digest), &n);
+    }
+    if (e != MOAT_OK) {
+        fail("update digest", e);
+        return -1;
+    }
+    plen = snprintf(payload, sizeof(payload),
+                    "{\"moat_manifest\":1,\"sequence\":1,\"expires\":%lld,"
+                    "\"vendor_id\":\"8f2d3a4e-1b2c-4d5e-8f90-a1b2c3d4e5f6\","
+                    "\"class_id\":\"0c1d2e3f-4a5b-4c6d-9e8f-102132435465\","
+                    "\"component\":\"app\",\"version\":\"1.1.0\",\"svn\":1,\"size\":%u,"
+                    "\"digest\":{\"alg\":\"sha-256\",\"value\":\"%s\"},\"slot\":1}",
+                    BENCH_UPD_EXPIRES, BENCH_UPD_IMAGE, digest);
+    if (plen <= 0 || (size_t)plen >= sizeof(payload)) {
+        fail("update payload", MOAT_ERR_INTERNAL);
+        return -1;
+    }
+    e = moat_jws_json_sign(NULL, 0, (const uint8_t *)payload, (size_t)plen, &gu.signer[0], NULL,
+                           gu.work, sizeof(gu.work), gu.doc1, sizeof(gu.doc1), &gu.doc1_len);
+    if (e == MOAT_OK) {
+        e = moat_jws_json_sign(gu.doc1, gu.doc1_len, NULL, 0, &gu.signer[1], NULL, gu.work,
+                               sizeof(gu.work), gu.doc2, sizeof(gu.doc2), &gu.doc2_len);
+    }
+    if (e != MOAT_OK) {
+        fail("update manifest signing", e);
+        return -1;
+    }
+    /* the raw side verifies exactly doc2's signatures over exactly its bytes */
+    pl = upd_field(gu.doc2, "\"payload\":\"", &pll);
+    p = gu.doc2;
+    for (i = 0; i < BENCH_UPD_TKEYS; ++i) {
+        const char *hd = pl == NULL ? NULL : upd_field(p, "\"protected\":\"", &hl);
+        s = hd == NULL ? NULL : upd_field(hd, "\"signature\":\"", &sl);
+        if (s == NULL || hl + 1u + pll > sizeof(gu.input[i]) ||
+            moat_b64url_decode(s, sl, gu.sig[i], sizeof(gu.sig[i]), &n) != MOAT_OK || n != 64u) {
+            fail("update signing input", MOAT_ERR_JOSE_FORMAT);
+            return -1;
+        }
+        memcpy(gu.input[i], hd, hl);
+        gu.input[i][hl] = '.';
+        memcpy(gu.input[i] + hl + 1u, pl, pll);
+        gu.input_len[i] = hl + 1u + pll;
+        memcpy(gu.q[i], gu.signer[i].pub.q, sizeof(gu.q[i]));
+        gu.pk[i].curve = BR_EC_secp256r1;
+        gu.pk[i].q = gu.q[i];
+        gu.pk[i].qlen = sizeof(gu.q[i]);
+        p = s + sl;
+    }
+    return 0;
+}
+
 static void op_nothing(void)
 {
     g.sink += 1u;
@@ -384,6 +1021,26 @@ static const bench_op g_ops[] = {
      "CertificationRequestInfo", op_csr_moat, op_csr_raw},
     {"csr_p256_create_checked", "the same; raw = SHA-256 + sign + verify (moat's fault check)",
      op_csr_moat, op_csr_checked_raw},
+    {"dice_layer", "one DICE layer (CDIs, 2 key pairs from seeds, IDs, CDI certificate); "
+     "raw = one ECDSA P-256 sign", op_dice_layer_moat, op_ecdsa_sign_raw},
+    {"dice_layer_equiv", "the same; raw = 2 br_ec_compute_pub + SHA-256 + sign + verify",
+     op_dice_layer_moat, op_dice_layer_equiv_raw},
+    {"eat_issue", "EAT evidence issuing (claims, x5c of 4, ES256); raw = SHA-256 + sign",
+     op_eat_issue_moat, op_eat_sign_raw},
+    {"eat_issue_checked", "the same; raw = SHA-256 + sign + verify (moat's fault check)",
+     op_eat_issue_moat, op_eat_sign_checked_raw},
+    {"eat_verify_appraise", "EAT verify (chain of 4 to the anchor, claims, nonce) + "
+     "appraisal; raw = 5 x (SHA-256 + ECDSA verify)", op_eat_verify_appraise_moat,
+     op_eat_verify_raw},
+    {"update_verify_stage_1mib", "update: manifest verify (1 signature) + stage 1 MiB (4 KiB "
+     "chunks, in-memory port); raw = SHA-256 over 1 MiB + one ECDSA verify",
+     op_update_stage_moat, op_update_stage_raw},
+    {"update_verify_stage_equiv", "the same; raw = ECDSA verify + erase + hash-and-copy + "
+     "re-read and re-hash (the same work by hand)", op_update_stage_moat,
+     op_update_stage_equiv_raw},
+    {"update_manifest_verify", "update manifest verify, 2-of-2 targets signatures; raw = 2 x "
+     "(SHA-256 + ECDSA verify) over the same signing inputs", op_update_manifest_moat,
+     op_update_manifest_raw},
 };
 #define BENCH_NOPS (sizeof(g_ops) / sizeof(g_ops[0]))
 
@@ -655,6 +1312,299 @@ static int setup_x509(void)
     return 0;
 }
 
+/* A fixed P-256 key from a label (as setup()). */
+static moat_err bench_label_key(const char *label, moat_ec_private_key *priv)
+{
+    uint8_t d[32];
+    moat_err e = moat_hash(MOAT_HASH_SHA256, label, strlen(label), d);
+    if (e == MOAT_OK) {
+        e = moat_ec_private_from_scalar(MOAT_CURVE_P256, d, sizeof(d), priv);
+    }
+    moat_wipe(d, sizeof(d));
+    return e;
+}
+
+/* Deterministic "entropy" for the bench nonce (not a secret here). */
+static moat_err bench_rng(void *ctx, uint8_t *out, size_t len)
+{
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < len; ++i) {
+        out[i] = (uint8_t)(0xA7u ^ (i * 29u));
+    }
+    return MOAT_OK;
+}
+
+static void bench_br_pub(const moat_ec_public_key *pub, unsigned char q[65],
+                         br_ec_public_key *pk)
+{
+    memcpy(q, pub->q, 65);
+    pk->curve = BR_EC_secp256r1;
+    pk->q = q;
+    pk->qlen = 65;
+}
+
+static int setup_attest(void)
+{
+    static const uint8_t serial[1] = {0x01};
+    static moat_x509_cert cert;
+    static const uint8_t hwmodel[] = "bench-model";
+    moat_x509_issue_params p;
+    moat_dice_input in1;
+    moat_dice_tcb_info tcb;
+    moat_ec_private_key k;
+    moat_ec_public_key pub;
+    uint8_t uds[MOAT_PORT_UDS_SIZE];
+    uint8_t csr[MOAT_DICE_CSR_MAX];
+    size_t csr_len = 0, i, n = 0;
+    char hw64[64], fw64[128], bl64[128];
+    const char *dot;
+    moat_err e;
+
+    memset(&ga, 0, sizeof(ga));
+    /* Manufacturer CA. */
+    e = bench_label_key("moat-bench manufacturer CA", &ga.ca_priv);
+    if (e == MOAT_OK) {
+        e = moat_signer_from_private(&ga.ca_signer, &ga.ca_priv);
+    }
+    if (e == MOAT_OK) {
+        memset(&p, 0, sizeof(p));
+        p.serial.ptr = serial;
+        p.serial.len = sizeof(serial);
+        p.not_before = BENCH_X509_NOT_BEFORE;
+        p.not_after = BENCH_X509_NOT_AFTER;
+        p.subject.count = 2;
+        p.subject.type[0] = MOAT_X509_ATTR_O;
+        p.subject.value[0] = "moat bench";
+        p.subject.type[1] = MOAT_X509_ATTR_CN;
+        p.subject.value[1] = "Bench Manufacturer CA";
+        p.issuer = p.subject;
+        p.subject_key = &ga.ca_signer.pub;
+        p.ext.basic_constraints = true;
+        p.ext.is_ca = true;
+        p.ext.path_len = -1;
+        p.ext.key_usage = MOAT_X509_KU_KEY_CERT_SIGN;
+        p.ext.ski = true;
+        e = moat_x509_issue(&p, &ga.ca_signer, ga.ca, sizeof(ga.ca), &ga.ca_len);
+    }
+    /* The device: fixed UDS, DeviceID certificate, two layers, alias. */
+    for (i = 0; i < sizeof(uds); ++i) {
+        uds[i] = (uint8_t)(0x3Cu + i);
+    }
+    if (e == MOAT_OK) {
+        e = moat_dice_device_id_csr(uds, sizeof(uds), csr, sizeof(csr), &csr_len);
+    }
+    if (e == MOAT_OK) {
+        e = moat_dice_device_id_certify(csr, csr_len, ga.ca, ga.ca_len, &ga.ca_signer, serial,
+                                        sizeof(serial), BENCH_X509_NOT_BEFORE,
+                                        BENCH_X509_NOT_AFTER, ga.cert[3], sizeof(ga.cert[3]),
+                                        &ga.cert_len[3]);
+    }
+    memset(&in1, 0, sizeof(in1));
+    memset(in1.code_hash, 0x11, sizeof(in1.code_hash));
+    memset(in1.authority_hash, 0x22, sizeof(in1.authority_hash));
+    in1.mode = MOAT_DICE_MODE_NORMAL;
+    in1.profile_name = "moat.bench";
+    ga.in2 = in1;
+    memset(ga.in2.code_hash, 0x33, sizeof(ga.in2.code_hash));
+    if (e == MOAT_OK) {
+        e = moat_dice_layer_from_uds(uds, sizeof(uds), &in1, &ga.l1, ga.cert[2],
+                                     sizeof(ga.cert[2]), &ga.cert_len[2]);
+    }
+    moat_wipe(uds, sizeof(uds));
+    if (e == MOAT_OK) {
+        e = moat_dice_layer(&ga.l1, &ga.in2, &ga.next, ga.cert[1], sizeof(ga.cert[1]),
+                            &ga.cert_len[1]);
+    }
+    /* The TcbInfo's fwid and the token's measurement: the code hash the
+     * layer-1 CDI certificate certifies for layer 2 (the verifier binds them). */
+    memcpy(ga.fw, ga.in2.code_hash, sizeof(ga.fw));
+    memset(&tcb, 0, sizeof(tcb));
+    tcb.present = MOAT_DICE_TCB_VENDOR | MOAT_DICE_TCB_MODEL | MOAT_DICE_TCB_VERSION |
+                  MOAT_DICE_TCB_SVN | MOAT_DICE_TCB_FWIDS;
+    strcpy(tcb.vendor, "moat");
+    strcpy(tcb.model, "bench-model");
+    strcpy(tcb.version, "1.0.0");
+    tcb.svn = 3;
+    tcb.fwid_count = 1;
+    tcb.fwids[0].alg = MOAT_HASH_SHA512;
+    memcpy(tcb.fwids[0].digest, ga.fw, sizeof(ga.fw));
+    tcb.fwids[0].digest_len = sizeof(ga.fw);
+    if (e == MOAT_OK) {
+        e = moat_dice_alias_cert(&ga.next, &tcb, ga.cert[0], sizeof(ga.cert[0]),
+                                 &ga.cert_len[0]);
+    }
+    if (e == MOAT_OK) {
+        e = moat_dice_alias_keypair(&ga.next, &ga.alias_priv, NULL);
+    }
+    if (e == MOAT_OK) {
+        e = moat_signer_from_private(&ga.alias_signer, &ga.alias_priv);
+    }
+    if (e != MOAT_OK) {
+        fail("attestation bench setup (DICE)", e);
+        return -1;
+    }
+    for (i = 0; i < BENCH_CHAIN; ++i) {
+        ga.x5c[i] = ga.cert[i];
+    }
+    memcpy(ga.alias_x, ga.alias_priv.d, sizeof(ga.alias_x));
+    ga.alias_sk.curve = BR_EC_secp256r1;
+    ga.alias_sk.x = ga.alias_x;
+    ga.alias_sk.xlen = sizeof(ga.alias_x);
+    bench_br_pub(&ga.alias_signer.pub, ga.alias_q, &ga.alias_pk);
+
+    /* The verifier's nonce and the device's claims. */
+    e = moat_nonce_store_init(&ga.nonces);
+    if (e == MOAT_OK) {
+        e = moat_x509_parse(ga.cert[3], ga.cert_len[3], &cert);
+    }
+    if (e == MOAT_OK) {
+        e = moat_eat_ueid(&cert.ec_key, ga.claims.ueid);
+    }
+    if (e == MOAT_OK) {
+        e = moat_nonce_issue(&ga.nonces, bench_rng, NULL, ga.claims.ueid, BENCH_X509_NOW, 600,
+                             ga.nonce);
+    }
+    ga.nonces_snapshot = ga.nonces;
+    ga.meas.name = "firmware";
+    ga.meas.version = "1.0.0";
+    ga.meas.has_svn = true;
+    ga.meas.svn = 3;
+    ga.meas.alg = MOAT_HASH_SHA512;
+    ga.meas.digest = ga.fw;
+    ga.claims.nonce = ga.nonce;
+    ga.claims.nonce_len = sizeof(ga.nonce);
+    ga.claims.oemid_pen = 32473;
+    ga.claims.hwmodel = hwmodel;
+    ga.claims.hwmodel_len = sizeof(hwmodel) - 1u;
+    ga.claims.swname = "bench-fw";
+    ga.claims.swversion = "1.0.0";
+    ga.claims.dbgstat = MOAT_EAT_DBG_DISABLED_PERMANENTLY;
+    ga.claims.measurement_count = 1;
+    ga.claims.measurements = &ga.meas;
+    ga.claims.iat = BENCH_X509_NOW;
+    if (e == MOAT_OK) {
+        e = moat_eat_issue(&ga.claims, &ga.alias_signer, ga.x5c, ga.cert_len, BENCH_CHAIN,
+                           ga.issue_work, sizeof(ga.issue_work), ga.token, sizeof(ga.token),
+                           &ga.token_len);
+    }
+    if (e != MOAT_OK) {
+        fail("attestation bench setup (evidence)", e);
+        return -1;
+    }
+    dot = strrchr(ga.token, '.');
+    if (dot == NULL) {
+        fail("token shape", MOAT_ERR_JOSE_FORMAT);
+        return -1;
+    }
+    ga.signing_input_len = (size_t)(dot - ga.token);
+
+    /* The verifier: anchor, policy, workspaces, reference values. */
+    e = moat_x509_store_init(&ga.store, NULL, 0);
+    if (e == MOAT_OK) {
+        e = moat_x509_store_add(&ga.store, ga.ca, ga.ca_len);
+    }
+    ga.policy.store = &ga.store;
+    ga.policy.nonces = &ga.nonces;
+    ga.policy.now = BENCH_X509_NOW;
+    ga.policy.iat_max_age = 300;
+    ga.policy.iat_skew = 60;
+    ga.policy.dbgstat_allowed = MOAT_EAT_DBG_PRODUCTION;
+    ga.verify_work_size = moat_eat_verify_work_size();
+    ga.appraise_work_size = moat_attest_appraise_work_size();
+    ga.verify_work = malloc(ga.verify_work_size);
+    ga.appraise_work = malloc(ga.appraise_work_size);
+    if (e == MOAT_OK && (ga.verify_work == NULL || ga.appraise_work == NULL)) {
+        e = MOAT_ERR_OUT_OF_MEMORY;
+    }
+    if (e == MOAT_OK) {
+        e = moat_b64url_encode(hwmodel, sizeof(hwmodel) - 1u, hw64, sizeof(hw64), &n);
+    }
+    if (e == MOAT_OK) {
+        e = moat_b64url_encode(ga.fw, sizeof(ga.fw), fw64, sizeof(fw64), &n);
+    }
+    if (e == MOAT_OK) {
+        e = moat_b64url_encode(in1.code_hash, sizeof(in1.code_hash), bl64, sizeof(bl64), &n);
+    }
+    if (e == MOAT_OK) {
+        int w = snprintf(ga.refvals, sizeof(ga.refvals),
+                         "{\"moat_refvals\":1,\"models\":[{\"hwmodel\":\"%s\","
+                         "\"dbgstat\":[\"disabled-permanently\"],\"boot_layers\":[[\"%s\"]],"
+                         "\"components\":[{\"name\":\"firmware\",\"digests\":[[\"sha-512\","
+                         "\"%s\"]],\"versions\":[\"1.0.0\"],\"min_svn\":2}]}]}", hw64, bl64,
+                         fw64);
+        if (w <= 0 || (size_t)w >= sizeof(ga.refvals)) {
+            e = MOAT_ERR_BUFFER_TOO_SMALL;
+        } else {
+            ga.refvals_len = (size_t)w;
+        }
+    }
+    if (e != MOAT_OK) {
+        fail("attestation bench setup (verifier)", e);
+        return -1;
+    }
+
+    /* Raw verification baseline: the token signature under the alias key,
+     * then each certificate's signature under its issuer's key. */
+    ga.vdata[0] = (const uint8_t *)ga.token;
+    ga.vdata_len[0] = ga.signing_input_len;
+    e = moat_b64url_decode(dot + 1, ga.token_len - ga.signing_input_len - 1u, ga.token_sig,
+                           sizeof(ga.token_sig), &n);
+    if (e == MOAT_OK && n != sizeof(ga.token_sig)) {
+        e = MOAT_ERR_CRYPTO_SIG_ENCODING;
+    }
+    ga.vsig[0] = ga.token_sig;
+    ga.vsig_len[0] = sizeof(ga.token_sig);
+    bench_br_pub(&ga.alias_signer.pub, ga.vq[0], &ga.vkey[0]);
+    for (i = 0; e == MOAT_OK && i < BENCH_CHAIN; ++i) {
+        /* certificate i is signed by the key of certificate i + 1 (the CA
+         * for the DeviceID certificate) */
+        const uint8_t *issuer = i + 1u < BENCH_CHAIN ? ga.cert[i + 1u] : ga.ca;
+        size_t issuer_len = i + 1u < BENCH_CHAIN ? ga.cert_len[i + 1u] : ga.ca_len;
+        e = moat_x509_parse(issuer, issuer_len, &cert);
+        if (e == MOAT_OK) {
+            bench_br_pub(&cert.ec_key, ga.vq[i + 1u], &ga.vkey[i + 1u]);
+            e = moat_x509_parse(ga.cert[i], ga.cert_len[i], &cert);
+        }
+        if (e == MOAT_OK) {
+            ga.vdata[i + 1u] = cert.tbs.ptr;
+            ga.vdata_len[i + 1u] = cert.tbs.len;
+            ga.vsig[i + 1u] = cert.sig.ptr;
+            ga.vsig_len[i + 1u] = cert.sig.len;
+        }
+    }
+    /* Raw equivalent of a layer: the two CDI key pairs and the CDI 2 TBS. */
+    if (e == MOAT_OK) {
+        e = moat_dice_keypair_from_cdi(ga.l1.attest, &k, NULL);
+        memcpy(ga.eq_x[0], k.d, 32);
+    }
+    if (e == MOAT_OK) {
+        e = moat_dice_keypair_from_cdi(ga.next.attest, &k, &pub);
+        memcpy(ga.eq_x[1], k.d, 32);
+    }
+    moat_ec_private_wipe(&k);
+    if (e == MOAT_OK) {
+        e = moat_x509_parse(ga.cert[1], ga.cert_len[1], &cert);
+    }
+    if (e == MOAT_OK) {
+        ga.eq_tbs = cert.tbs.ptr;
+        ga.eq_tbs_len = cert.tbs.len;
+        e = moat_dice_keypair_from_cdi(ga.l1.attest, &k, &pub);
+        moat_ec_private_wipe(&k);
+    }
+    if (e != MOAT_OK) {
+        fail("attestation bench setup (baselines)", e);
+        return -1;
+    }
+    for (i = 0; i < 2u; ++i) {
+        ga.eq_sk[i].curve = BR_EC_secp256r1;
+        ga.eq_sk[i].x = ga.eq_x[i];
+        ga.eq_sk[i].xlen = 32;
+    }
+    bench_br_pub(&pub, ga.eq_q, &ga.eq_pk);
+    return 0;
+}
+
 static int setup(void)
 {
     static const char seed_label[] = "moat-bench fixed P-256 key";
@@ -726,7 +1676,13 @@ static int setup(void)
     for (i = 0; i < BENCH_HASH_LEN; ++i) {
         g.big[i] = (uint8_t)(i ^ (i >> 8));
     }
-    return setup_x509();
+    if (setup_x509() != 0) {
+        return -1;
+    }
+    if (setup_attest() != 0) {
+        return -1;
+    }
+    return setup_update();
 }
 
 /* ----------------------------------------------------------------- main */
@@ -842,11 +1798,21 @@ int main(int argc, char **argv)
                "   by stack painting, net of thread start-up)\n");
     }
     free(g.big);
+    free(gu.image);
+    for (k = 0; k <= BENCH_UPD_TKEYS; ++k) {
+        moat_ec_private_wipe(&gu.key[k]);
+    }
+    moat_wipe(gu.signer, sizeof(gu.signer));
     moat_ec_private_wipe(&g.priv);
     moat_wipe(g.br_x, sizeof(g.br_x));
     for (k = 0; k < BENCH_X509_N; ++k) {
         moat_ec_private_wipe(&gx.key[k]);
     }
     moat_wipe(gx.signer, sizeof(gx.signer));
+    moat_ec_private_wipe(&ga.ca_priv);
+    moat_ec_private_wipe(&ga.alias_priv);
+    free(ga.verify_work);
+    free(ga.appraise_work);
+    moat_wipe(&ga, sizeof(ga)); /* CDIs, keys and their BearSSL copies */
     return g.failed ? 1 : 0;
 }

@@ -451,9 +451,9 @@ typedef struct moat_jws_verify_opts {
  * policy (see the file comment: ::MOAT_ERR_JOSE_HEADER_INVALID,
  * ::MOAT_ERR_JOSE_ALG_MISSING, ::MOAT_ERR_JOSE_ALG_NOT_ALLOWED,
  * ::MOAT_ERR_JOSE_CRIT_MALFORMED, ::MOAT_ERR_JOSE_CRIT_UNKNOWN,
- * ::MOAT_ERR_UNSUPPORTED for b64), the signature length for the header's
- * alg (::MOAT_ERR_CRYPTO_SIG_ENCODING), alg against the key's curve
- * (::MOAT_ERR_JOSE_ALG_KEY_MISMATCH), r and s range
+ * ::MOAT_ERR_UNSUPPORTED for b64), alg against the key's curve
+ * (::MOAT_ERR_JOSE_ALG_KEY_MISMATCH), the signature length for the header's
+ * alg (::MOAT_ERR_CRYPTO_SIG_ENCODING), r and s range
  * (::MOAT_ERR_CRYPTO_SIG_RANGE), the signature itself
  * (::MOAT_ERR_CRYPTO_SIG_INVALID); then decodes the payload. A "kid" header
  * member, if any, is not used (the caller chose the key).

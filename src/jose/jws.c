@@ -711,6 +711,12 @@ static moat_err jws_compact_verify_in(const char *jws, size_t jws_len,
     if (e != MOAT_OK) {
         goto done;
     }
+    /* The header's alg must fit the caller's key before anything else is
+     * judged (the precise reason, whatever the signature's length). */
+    if (key != NULL && key->curve != h.curve) {
+        e = MOAT_ERR_JOSE_ALG_KEY_MISMATCH;
+        goto done;
+    }
     e = moat_jose_sig_decode(h.curve, s64, s64_len, sig, &sig_len);
     if (e != MOAT_OK) {
         goto done;

@@ -563,7 +563,23 @@ def _key_usage_bits(ku):
     return bits
 
 
-def _ext_blob(is_ca=None, path_len=-1, key_usage=None, eku=(), san=(), ski=False, aki=None):
+def _der_len(n):
+    if n < 0x80:
+        return bytes([n])
+    b = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(b)]) + b
+
+
+def _raw_ext_rec(oid, critical, value):
+    if not isinstance(oid, str) or not _re.match(r"^[0-9]+(\.[0-9]+)+$", oid):
+        raise ValueError("extension OID must be dotted text, not %r" % (oid,))
+    o = oid.encode("ascii")
+    return _rec(ord("x"), bytes([1 if critical else 0, len(o)]) + o +
+                bytes(_bytes_in(value, "extension value")))
+
+
+def _ext_blob(is_ca=None, path_len=-1, key_usage=None, eku=(), san=(), ski=False, aki=None,
+              extensions=()):
     out = b""
     if is_ca is not None:
         if not -1 <= path_len <= 0x7FFF:
@@ -583,10 +599,17 @@ def _ext_blob(is_ca=None, path_len=-1, key_usage=None, eku=(), san=(), ski=False
             out += _rec(ord("i"), _ip_bytes(value))
         else:
             raise ValueError("SAN kinds are DNS, URI and IP, not %r" % (kind,))
-    if ski:
+    if isinstance(ski, (bytes, bytearray, memoryview)):
+        # An explicit keyIdentifier (e.g. the DICE UDS_ID): OCTET STRING.
+        kid = bytes(ski)
+        out += _raw_ext_rec("2.5.29.14", False, b"\x04" + _der_len(len(kid)) + kid)
+    elif ski:
         out += _rec(ord("s"), b"")
     if aki:
         out += _rec(ord("a"), bytes(aki))
+    for ext in extensions or ():
+        oid, critical, value = ext
+        out += _raw_ext_rec(oid, critical, value)
     return out
 
 
@@ -779,7 +802,7 @@ def parse_csr(der):
 
 def issue_certificate(issuer_key, issuer, subject_key, subject, serial, not_before,
                       not_after, is_ca=False, path_len=-1, key_usage=None, eku=(),
-                      san=(), ski=True):
+                      san=(), ski=True, extensions=()):
     """Issue an X.509 v3 certificate (DER) signed by ``issuer_key``.
 
     ``issuer``: the issuer's certificate (DER bytes or :class:`Certificate`;
@@ -791,7 +814,9 @@ def issue_certificate(issuer_key, issuer, subject_key, subject, serial, not_befo
     always written: cA = ``is_ca``, pathLen = ``path_len`` (-1 none).
     ``key_usage``: int bits or names (default: keyCertSign+cRLSign for a CA,
     digitalSignature otherwise). ``eku``, ``san``: as :func:`create_csr`.
-    ``ski``: write subjectKeyIdentifier.
+    ``ski``: write subjectKeyIdentifier (True: SHA-1 of the key bits; bytes:
+    that keyIdentifier, e.g. the DICE UDS_ID). ``extensions``: more
+    extensions written verbatim, [(dotted OID, critical, extnValue DER)].
     """
     h = _private(issuer_key, "issuer_key")
     if isinstance(subject_key, PrivateKey):
@@ -807,7 +832,7 @@ def issue_certificate(issuer_key, issuer, subject_key, subject, serial, not_befo
     if key_usage is None:
         key_usage = ["keyCertSign", "cRLSign"] if is_ca else ["digitalSignature"]
     ext = _ext_blob(is_ca=bool(is_ca), path_len=path_len, key_usage=key_usage, eku=eku,
-                    san=san, ski=ski)
+                    san=san, ski=ski, extensions=extensions)
     return _check(_ll.x509_issue(h, issuer_der, issuer_name, subject_key._curve,
                                  subject_key._point, _name_blob(subject),
                                  _serial_bytes(serial), int(not_before), int(not_after),
@@ -816,3 +841,788 @@ def issue_certificate(issuer_key, issuer, subject_key, subject, serial, not_befo
 
 __all__ += ["Certificate", "pem_certs", "cert_pem", "verify_chain", "create_csr",
             "parse_csr", "issue_certificate", "KEY_USAGE", "EKU", "NAME_ATTRS"]
+
+
+# ---------------------------------------------------------- Attestation
+#
+# DICE device identity (include/moat/dice.h) for device simulators and
+# tests, and the service side of attestation (include/moat/attest.h):
+# nonces, EAT evidence verification, appraisal against reference values,
+# signed attestation results. Values cross the C boundary as record blobs;
+# see the Attestation section of moat.i. docs/python.md "Attestation" has a
+# complete example.
+
+import threading as _threading
+import time as _time
+
+#: moat's EAT profile identifier (the "eat_profile" claim).
+EAT_PROFILE = _ll.eat_profile()
+
+#: dbgstat names (RFC 9711 section 4.2.9), in the order of moat_eat_dbgstat.
+DBGSTAT = ("enabled", "disabled", "disabled-since-boot", "disabled-permanently",
+           "disabled-fully-and-permanently")
+
+#: dbgstat values a production policy accepts (everything but "enabled").
+DBGSTAT_PRODUCTION = DBGSTAT[1:]
+
+#: DICE mode names (Open Profile for DICE "Mode Value Details").
+DICE_MODES = {"not_configured": 0, "normal": 1, "debug": 2, "recovery": 3}
+_DICE_MODE_NAMES = {v: k for k, v in DICE_MODES.items()}
+
+#: DiceTcbInfo OperationalFlags bit names (bit n is 1 << n).
+TCB_FLAGS = {"not_configured": 1 << 0, "not_secure": 1 << 1, "recovery": 1 << 2,
+             "debug": 1 << 3}
+
+#: Appraisal status values (AR4SI tiers), as moat_ar_status.
+AR_STATUS = {0: "none", 2: "affirming", 32: "warning", 96: "contraindicated"}
+
+_DIGEST_ALGS = {"sha-256": 1, "sha-384": 2, "sha-512": 3,
+                "sha256": 1, "sha384": 2, "sha512": 3}
+_DIGEST_NAMES = {1: "sha-256", 2: "sha-384", 3: "sha-512"}
+_DICE_HASH = 64
+_DICE_CDI = 32
+_UEID_SIZE = 17
+_NOT_AFTER_MAX = 253402300799  # 99991231235959Z
+
+
+def _now(now):
+    if now is None:
+        return int(_time.time())
+    if not isinstance(now, int) or isinstance(now, bool):
+        raise TypeError("now must be an int (seconds since the epoch)")
+    return now
+
+
+def _uint(value, what, bits=64):
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("%s must be an int" % what)
+    if value < 0 or value >= 1 << bits:
+        raise ValueError("%s out of range" % what)
+    return value
+
+
+def _fixed(value, size, what):
+    value = bytes(_bytes_in(value, what))
+    if len(value) != size:
+        raise ValueError("%s must be %d bytes" % (what, size))
+    return value
+
+
+def _alg_id(alg):
+    if isinstance(alg, int) and not isinstance(alg, bool) and alg in _DIGEST_NAMES:
+        return alg
+    if alg not in _DIGEST_ALGS:
+        raise ValueError("unsupported digest algorithm %r (sha-256, sha-384, sha-512)"
+                         % (alg,))
+    return _DIGEST_ALGS[alg]
+
+
+def _strict_keys(d, allowed, what):
+    if not isinstance(d, dict):
+        raise TypeError("%s must be a dict" % what)
+    extra = set(d) - set(allowed)
+    if extra:
+        raise ValueError("unknown %s keys: %s" % (what, ", ".join(sorted(map(str, extra)))))
+
+
+def _pub_rec(v):
+    return PublicKey._from_raw(v[0], bytes(v[1:]))
+
+
+def b64url(data):
+    """Unpadded base64url text of bytes (RFC 7515 section 2), as the EAT
+    claims and the reference values documents use it."""
+    return _base64.urlsafe_b64encode(bytes(_bytes_in(data, "data"))).rstrip(b"=").decode("ascii")
+
+
+# ------------------------------------------------------------- DICE
+
+_DICE_INPUT_KEYS = ("code_hash", "code_descriptor", "config", "config_descriptor",
+                    "authority_hash", "authority_descriptor", "mode", "hidden",
+                    "profile_name")
+
+
+def _dice_input_blob(code_hash, code_descriptor=None, config=None, config_descriptor=None,
+                     authority_hash=None, authority_descriptor=None, mode="normal",
+                     hidden=None, profile_name=None):
+    out = _rec(ord("c"), _fixed(code_hash, _DICE_HASH, "code_hash"))
+    if code_descriptor is not None:
+        out += _rec(ord("C"), bytes(_bytes_in(code_descriptor, "code_descriptor")))
+    if config is not None and config_descriptor is not None:
+        raise ValueError("give config (64-byte inline value) or config_descriptor, not both")
+    if config is not None:
+        out += _rec(ord("g"), _fixed(config, _DICE_HASH, "config"))
+    if config_descriptor is not None:
+        out += _rec(ord("G"), bytes(_bytes_in(config_descriptor, "config_descriptor")))
+    if authority_hash is not None:
+        out += _rec(ord("a"), _fixed(authority_hash, _DICE_HASH, "authority_hash"))
+    if authority_descriptor is not None:
+        out += _rec(ord("A"), bytes(_bytes_in(authority_descriptor, "authority_descriptor")))
+    if isinstance(mode, str):
+        if mode not in DICE_MODES:
+            raise ValueError("unknown DICE mode %r (use %s)" % (mode, ", ".join(DICE_MODES)))
+        mode = DICE_MODES[mode]
+    out += _rec(ord("m"), bytes([_uint(mode, "mode", 8)]))
+    if hidden is not None:
+        out += _rec(ord("h"), _fixed(hidden, _DICE_HASH, "hidden"))
+    if profile_name is not None:
+        if not isinstance(profile_name, str):
+            raise TypeError("profile_name must be a str")
+        out += _rec(ord("p"), profile_name.encode("utf-8"))
+    return out
+
+
+class DiceCdis:
+    """The two CDIs (CDI_Attest, CDI_Seal) of one DICE layer, held in C
+    memory and wiped when released (like :class:`PrivateKey`).
+
+    For device simulators and tests; a real device computes them in its
+    boot code. Create with :meth:`from_uds` (the first mutable layer, from
+    the Unique Device Secret) or :meth:`from_cdis` (CDIs handed over by
+    hardware), then run further layers with :meth:`layer` (new object) or
+    :meth:`advance` (in place: the previous CDIs are overwritten and never
+    kept, as moat_dice_layer() with next == current).
+
+    Layer inputs (keyword arguments, Open Profile for DICE "Input Values"):
+    ``code_hash`` (64 bytes, required), ``code_descriptor`` (bytes),
+    ``config`` (64-byte inline value; zeros by default) or
+    ``config_descriptor`` (bytes), ``authority_hash`` (64 bytes, zeros by
+    default), ``authority_descriptor`` (bytes), ``mode`` ("normal",
+    "debug", "recovery", "not_configured" or 0..3; default "normal"),
+    ``hidden`` (64 bytes, zeros by default), ``profile_name`` (str written
+    in the certificate; None omits it).
+    """
+
+    __slots__ = ("_h",)
+
+    def __init__(self):
+        raise TypeError("use DiceCdis.from_uds(), from_cdis() or dice_layer()")
+
+    @classmethod
+    def _wrap(cls, handle):
+        obj = object.__new__(cls)
+        obj._h = handle
+        return obj
+
+    @classmethod
+    def _run(cls, cur, uds, inputs, want_cert):
+        blob = _dice_input_blob(**inputs)
+        res = _ll.dice_layer(cur, uds, blob, 1 if want_cert else 0)
+        handle, cert = _check(res)
+        return cls._wrap(handle), cert
+
+    @classmethod
+    def from_uds(cls, uds, **inputs):
+        """The first mutable layer from the UDS (32..64 bytes): returns
+        (DiceCdis, CDI certificate DER issued by the DeviceID key)."""
+        return cls._run(None, bytes(_bytes_in(uds, "uds")), inputs, True)
+
+    @classmethod
+    def derive_from_uds(cls, uds, **inputs):
+        """As :meth:`from_uds`, CDIs only (no certificate)."""
+        return cls._run(None, bytes(_bytes_in(uds, "uds")), inputs, False)[0]
+
+    @classmethod
+    def from_cdis(cls, attest, seal):
+        """CDIs handed over by a hardware DICE engine (32 bytes each)."""
+        return cls._wrap(_check(_ll.dice_from_cdis(_fixed(attest, _DICE_CDI, "attest"),
+                                                   _fixed(seal, _DICE_CDI, "seal"))))
+
+    def _handle(self):
+        h = getattr(self, "_h", None)
+        if h is None:
+            raise ValueError("CDIs have been wiped")
+        return h
+
+    def layer(self, **inputs):
+        """Run the next layer: (next DiceCdis, its CDI certificate DER,
+        issued by this layer's CDI key). This object is unchanged: wipe it
+        when the previous layer must not keep its CDIs."""
+        return self._run(self._handle(), None, inputs, True)
+
+    def derive(self, **inputs):
+        """The next layer's CDIs only (moat_dice_derive)."""
+        return self._run(self._handle(), None, inputs, False)[0]
+
+    def advance(self, **inputs):
+        """Run the next layer in place and return its CDI certificate DER.
+        On any failure the CDIs are wiped (fail closed) and the object can
+        no longer be used."""
+        h = self._handle()
+        try:
+            blob = _dice_input_blob(**inputs)
+        except Exception:
+            self.wipe()
+            raise
+        rc, cert = _ll.dice_advance(h, blob)
+        if rc != 0:
+            self.wipe()
+            raise MoatError(rc, "DICE layer")
+        return cert
+
+    def export(self):
+        """(CDI_Attest, CDI_Seal) as bytes. Secret: for known-answer tests
+        only (Python bytes cannot be wiped)."""
+        out = _check(_ll.dice_export(self._handle()))
+        return out[:_DICE_CDI], out[_DICE_CDI:]
+
+    def cdi_key(self):
+        """This layer's CDI key pair (ASYM_KDF(CDI_Attest)) as a
+        :class:`PrivateKey`: the key that issues the next CDI certificate
+        and the alias certificate."""
+        return PrivateKey._wrap(_ll.dice_key(self._handle(), 0), "CDI key")
+
+    def alias_key(self):
+        """This layer's alias (attestation) key pair as a :class:`PrivateKey`
+        (the key that signs evidence)."""
+        return PrivateKey._wrap(_ll.dice_key(self._handle(), 1), "alias key")
+
+    def alias_certificate(self, tcb):
+        """The alias certificate (DER), issued by this layer's CDI key, with
+        the DiceTcbInfo ``tcb`` (a dict, see :func:`tcb_info_encode`)."""
+        return _check(_ll.dice_alias_cert(self._handle(), _tcb_blob(tcb)))
+
+    def seal(self, data, label=b""):
+        """Encrypt device-local ``data`` under a key derived from CDI_Seal
+        (AES-256-GCM; fresh nonce). Only firmware with the same CDI_Seal
+        (same authority, mode, hidden inputs and UDS) can unseal it."""
+        seed = bytearray(_os.urandom(_SEED_LEN))
+        try:
+            return _check(_ll.dice_seal(self._handle(), bytes(_bytes_in(label, "label")),
+                                        bytes(_bytes_in(data, "data")), seed), "seal")
+        finally:
+            seed[:] = bytes(len(seed))
+
+    def unseal(self, blob, label=b""):
+        """Open a blob from :meth:`seal`; MOAT_ERR_DICE_SEAL_AUTH when it was
+        sealed under another CDI_Seal or label, or modified."""
+        return _check(_ll.dice_unseal(self._handle(), bytes(_bytes_in(label, "label")),
+                                      bytes(_bytes_in(blob, "blob"))), "unseal")
+
+    def wipe(self):
+        """Wipe and free the CDIs now (idempotent)."""
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _ll.cdis_free(h)
+
+    def __del__(self):
+        try:
+            self.wipe()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.wipe()
+        return False
+
+    def __reduce__(self):
+        raise TypeError("moat.DiceCdis cannot be pickled")
+
+    def __copy__(self):
+        raise TypeError("moat.DiceCdis cannot be copied")
+
+    def __deepcopy__(self, memo):
+        raise TypeError("moat.DiceCdis cannot be copied")
+
+    def __repr__(self):
+        return "<moat.DiceCdis%s>" % (" (wiped)" if getattr(self, "_h", None) is None else "")
+
+
+def dice_layer(current, **inputs):
+    """Run one DICE layer: ``current`` is a :class:`DiceCdis` or the UDS
+    (bytes, for the first mutable layer). Returns (next DiceCdis, CDI
+    certificate DER). Inputs as :class:`DiceCdis`."""
+    if isinstance(current, DiceCdis):
+        return current.layer(**inputs)
+    return DiceCdis.from_uds(current, **inputs)
+
+
+def dice_device_id(uds):
+    """The DeviceID public key and UDS_ID of a UDS: (PublicKey, 20 bytes).
+    It depends on the UDS only (stable across firmware updates)."""
+    cid, point, ident = _check(_ll.dice_device_id(bytes(_bytes_in(uds, "uds"))))
+    return PublicKey._from_raw(cid, point), ident
+
+
+def dice_device_id_key(uds):
+    """The DeviceID private key of a UDS (device simulators only)."""
+    return PrivateKey._wrap(_ll.dice_device_id_key(bytes(_bytes_in(uds, "uds"))),
+                            "DeviceID key")
+
+
+def dice_device_id_csr(uds):
+    """The DeviceID CSR (DER, PKCS#10) of a UDS, signed by the DeviceID key;
+    subject serialNumber = hex UDS_ID."""
+    return _check(_ll.dice_device_id_csr(bytes(_bytes_in(uds, "uds"))))
+
+
+def dice_device_id_certify(csr, ca_cert, ca_key, serial, not_before,
+                           not_after=_NOT_AFTER_MAX):
+    """Manufacturer CA: check a DeviceID CSR and issue the DeviceID
+    certificate (DER) the first CDI certificate chains to (subject =
+    serialNumber hex UDS_ID, SKI = UDS_ID, CA, keyCertSign).
+    ``ca_cert``: the CA certificate (DER or :class:`Certificate`);
+    ``ca_key``: its :class:`PrivateKey`; ``serial``: positive int."""
+    if isinstance(ca_cert, Certificate):
+        ca_cert = ca_cert.der
+    return _check(_ll.dice_device_id_certify(
+        bytes(_bytes_in(csr, "csr")), bytes(_bytes_in(ca_cert, "ca_cert")),
+        _private(ca_key, "ca_key"), _serial_bytes(serial), int(not_before), int(not_after)))
+
+
+def dice_id(public_key):
+    """The DICE identifier (20 bytes) of a public key (moat_dice_id)."""
+    if not isinstance(public_key, PublicKey):
+        raise TypeError("public_key must be a moat.PublicKey")
+    return _check(_ll.dice_id(public_key._curve, public_key._point))
+
+
+_TCB_KEYS = ("vendor", "model", "version", "svn", "layer", "index", "fwids", "flags",
+             "vendor_info", "type")
+
+
+def _tcb_blob(tcb):
+    _strict_keys(tcb, _TCB_KEYS, "DiceTcbInfo")
+    out = b""
+    for key, tag in (("vendor", "v"), ("model", "m"), ("version", "r")):
+        if tcb.get(key) is not None:
+            if not isinstance(tcb[key], str):
+                raise TypeError("DiceTcbInfo %s must be a str" % key)
+            out += _rec(ord(tag), tcb[key].encode("utf-8"))
+    for key, tag in (("svn", "s"), ("layer", "l"), ("index", "i")):
+        if tcb.get(key) is not None:
+            out += _rec(ord(tag), _struct.pack(">Q", _uint(tcb[key], key)))
+    for fwid in tcb.get("fwids") or ():
+        alg, dig = fwid
+        out += _rec(ord("f"), bytes([_alg_id(alg)]) + bytes(_bytes_in(dig, "fwid digest")))
+    flags = tcb.get("flags")
+    if flags is not None:
+        if not isinstance(flags, int) or isinstance(flags, bool):
+            bits = 0
+            for name in flags:
+                if name not in TCB_FLAGS:
+                    raise ValueError("unknown DiceTcbInfo flag %r" % (name,))
+                bits |= TCB_FLAGS[name]
+            flags = bits
+        out += _rec(ord("F"), _struct.pack(">I", _uint(flags, "flags", 32)))
+    for key, tag in (("vendor_info", "o"), ("type", "t")):
+        if tcb.get(key) is not None:
+            out += _rec(ord(tag), bytes(_bytes_in(tcb[key], key)))
+    return out
+
+
+def _tcb_dict(blob):
+    d = {}
+    for tag, v in _recs(blob):
+        t = chr(tag)
+        if t in "vmr":
+            d[{"v": "vendor", "m": "model", "r": "version"}[t]] = v.decode("utf-8")
+        elif t in "sli":
+            d[{"s": "svn", "l": "layer", "i": "index"}[t]] = _struct.unpack(">Q", v)[0]
+        elif t == "f":
+            d.setdefault("fwids", []).append((_DIGEST_NAMES.get(v[0], v[0]), bytes(v[1:])))
+        elif t == "F":
+            d["flags"] = _struct.unpack(">I", v)[0]
+        elif t == "o":
+            d["vendor_info"] = bytes(v)
+        elif t == "t":
+            d["type"] = bytes(v)
+    return d
+
+
+def tcb_info_encode(tcb):
+    """DER of a TCG DiceTcbInfo from a dict: ``vendor``, ``model``,
+    ``version`` (str), ``svn``, ``layer``, ``index`` (int), ``fwids``
+    ([(alg, digest)], alg "sha-256"/"sha-384"/"sha-512"), ``flags`` (int
+    bits, or names of :data:`TCB_FLAGS`), ``vendor_info``, ``type`` (bytes).
+    Absent or None keys are not written."""
+    return _check(_ll.dice_tcb_encode(_tcb_blob(tcb)))
+
+
+def tcb_info_parse(der):
+    """Parse a DER DiceTcbInfo strictly into a dict (``flags`` as int bits,
+    ``fwids`` as [(alg name, digest)])."""
+    return _tcb_dict(_check(_ll.dice_tcb_parse(bytes(_bytes_in(der, "der")), 0)))
+
+
+def tcb_info_from_cert(cert):
+    """The DiceTcbInfo of a certificate (DER or :class:`Certificate`);
+    MOAT_ERR_NOT_FOUND when it has none."""
+    if isinstance(cert, Certificate):
+        cert = cert.der
+    return _tcb_dict(_check(_ll.dice_tcb_parse(bytes(_bytes_in(cert, "cert")), 1)))
+
+
+# -------------------------------------------------------------- EAT
+
+
+def eat_ueid(device_id_key):
+    """moat's UEID (17 bytes) of a DeviceID :class:`PublicKey` (or
+    :class:`PrivateKey`): 0x01 || SHA-256(SPKI)[:16]."""
+    if isinstance(device_id_key, PrivateKey):
+        device_id_key = device_id_key.public_key()
+    if not isinstance(device_id_key, PublicKey):
+        raise TypeError("device_id_key must be a moat.PublicKey")
+    return _check(_ll.eat_ueid(device_id_key._curve, device_id_key._point))
+
+
+_CLAIM_KEYS = ("eat_nonce", "ueid", "oemid", "hwmodel", "hwversion", "swname", "swversion",
+               "dbgstat", "measurements", "iat")
+_MEAS_KEYS = ("name", "version", "svn", "alg", "digest")
+
+
+def _dbgstat_id(value):
+    if isinstance(value, int) and not isinstance(value, bool):
+        return _uint(value, "dbgstat", 8)
+    if value not in DBGSTAT:
+        raise ValueError("unknown dbgstat %r (use %s)" % (value, ", ".join(DBGSTAT)))
+    return DBGSTAT.index(value)
+
+
+def _text_bytes(value, what):
+    if not isinstance(value, str):
+        raise TypeError("%s must be a str" % what)
+    b = value.encode("utf-8")
+    if len(b) > 255:
+        raise ValueError("%s longer than 255 bytes" % what)
+    return b
+
+
+def _meas_rec(m):
+    _strict_keys(m, _MEAS_KEYS, "measurement")
+    for key in ("name", "version", "digest"):
+        if key not in m:
+            raise ValueError("measurement without %r" % key)
+    name = _text_bytes(m["name"], "measurement name")
+    ver = _text_bytes(m["version"], "measurement version")
+    svn = m.get("svn")
+    has_svn = svn is not None
+    v = bytes([_alg_id(m.get("alg", "sha-256")), 1 if has_svn else 0])
+    v += _struct.pack(">Q", _uint(svn, "svn") if has_svn else 0)
+    v += bytes([len(name)]) + name + bytes([len(ver)]) + ver
+    v += bytes(_bytes_in(m["digest"], "measurement digest"))
+    return _rec(ord("M"), v)
+
+
+def _meas_dict(v):
+    alg, has_svn = v[0], v[1]
+    (svn,) = _struct.unpack(">Q", v[2:10])
+    pos = 10
+    nl = v[pos]
+    name = v[pos + 1:pos + 1 + nl].decode("utf-8")
+    pos += 1 + nl
+    vl = v[pos]
+    ver = v[pos + 1:pos + 1 + vl].decode("utf-8")
+    pos += 1 + vl
+    d = {"name": name, "version": ver, "alg": _DIGEST_NAMES.get(alg, alg),
+         "digest": bytes(v[pos:])}
+    if has_svn:
+        d["svn"] = svn
+    return d
+
+
+def _claims_blob(claims):
+    _strict_keys(claims, _CLAIM_KEYS, "claims")
+    for key in ("ueid", "hwmodel", "swname", "swversion", "dbgstat", "measurements"):
+        if key not in claims:
+            raise ValueError("claims without %r" % key)
+    out = b""
+    if claims.get("eat_nonce") is not None:  # absent: moat says EAT_NONCE_MISSING
+        out += _rec(ord("n"), bytes(_bytes_in(claims["eat_nonce"], "eat_nonce")))
+    out += _rec(ord("u"), bytes(_bytes_in(claims["ueid"], "ueid")))
+    oemid = claims.get("oemid")
+    if isinstance(oemid, int) and not isinstance(oemid, bool):
+        out += _rec(ord("P"), _struct.pack(">I", _uint(oemid, "oemid (PEN)", 32)))
+    elif oemid is not None:
+        out += _rec(ord("o"), bytes(_bytes_in(oemid, "oemid")))
+    hw = claims["hwmodel"]
+    out += _rec(ord("h"), hw.encode("utf-8") if isinstance(hw, str) else
+                bytes(_bytes_in(hw, "hwmodel")))
+    if claims.get("hwversion") is not None:
+        out += _rec(ord("H"), _text_bytes(claims["hwversion"], "hwversion"))
+    out += _rec(ord("N"), _text_bytes(claims["swname"], "swname"))
+    out += _rec(ord("V"), _text_bytes(claims["swversion"], "swversion"))
+    out += _rec(ord("d"), bytes([_dbgstat_id(claims["dbgstat"])]))
+    iat = _now(claims.get("iat"))
+    out += _rec(ord("t"), _struct.pack(">q", iat))
+    for m in claims["measurements"]:
+        out += _meas_rec(m)
+    return out
+
+
+def eat_issue(alias_key, claims, x5c):
+    """Issue evidence: an EAT (RFC 9711) as a JWT signed (ES256) by the
+    alias key, header {"alg":"ES256","typ":"eat+jwt","x5c":[...]}.
+
+    ``alias_key``: the :class:`PrivateKey` of the alias certificate
+    (``DiceCdis.alias_key()``). ``claims``: a dict with ``eat_nonce``
+    (bytes, 8..64, from the verifier), ``ueid`` (17 bytes, :func:`eat_ueid`
+    of the DeviceID key), ``oemid`` (int PEN or 3/16 bytes, optional),
+    ``hwmodel`` (bytes or str), ``hwversion`` (optional), ``swname``,
+    ``swversion`` (str), ``dbgstat`` (a :data:`DBGSTAT` name),
+    ``measurements`` (list of {"name", "version", "svn" (optional), "alg"
+    (default "sha-256"), "digest"}), ``iat`` (int, default now).
+    ``x5c``: the chain as DER, leaf first: alias certificate, CDI
+    certificates (last layer first), DeviceID certificate.
+    Returns the token (str)."""
+    blob = _claims_blob(claims)
+    if isinstance(x5c, (bytes, bytearray, memoryview, str)):
+        raise TypeError("x5c must be a list of DER certificates")
+    return _check(_ll.eat_issue(_private(alias_key, "alias_key"), blob,
+                                _list_blob(x5c))).decode("ascii")
+
+
+class NonceStore:
+    """Verifier nonces: single use, bound to a device (its UEID) or to any
+    device, with expiry (moat_nonce_store). The capacity is fixed at build
+    time (:attr:`CAPACITY` = MOAT_NONCE_STORE_MAX); a full store reclaims
+    expired entries, then fails with MOAT_ERR_EAT_NONCE_STORE_FULL.
+
+    Thread safe: issue, check, consume and :func:`eat_verify` on one store
+    are serialized by a lock.
+    """
+
+    CAPACITY = _ll.nonce_store_max()
+    #: Size of the nonces :meth:`issue` returns.
+    NONCE_SIZE = _ll.nonce_size()
+
+    __slots__ = ("_h", "_lock")
+
+    def __init__(self, capacity=None):
+        if capacity is not None and capacity != self.CAPACITY:
+            raise ValueError("the nonce store capacity is fixed at build time "
+                             "(MOAT_NONCE_STORE_MAX = %d)" % self.CAPACITY)
+        self._lock = _threading.Lock()
+        self._h = _check(_ll.nonces_new())
+
+    def _handle(self):
+        h = getattr(self, "_h", None)
+        if h is None:
+            raise ValueError("nonce store has been wiped")
+        return h
+
+    def issue(self, device_ueid=None, now=None, ttl=300):
+        """A fresh 32-byte nonce valid for ``ttl`` seconds from ``now``,
+        bound to ``device_ueid`` (17 bytes) or, when None, to any device."""
+        ueid = None if device_ueid is None else bytes(_bytes_in(device_ueid, "device_ueid"))
+        seed = bytearray(_os.urandom(_SEED_LEN))
+        try:
+            with self._lock:
+                return _check(_ll.nonce_issue(self._handle(), seed, ueid, _now(now),
+                                              _uint(ttl, "ttl", 32)), "nonce issue")
+        finally:
+            seed[:] = bytes(len(seed))
+
+    def _use(self, nonce, device_ueid, now, consume):
+        with self._lock:
+            _check(_ll.nonce_use(self._handle(), bytes(_bytes_in(nonce, "nonce")),
+                                 _fixed(device_ueid, _UEID_SIZE, "device_ueid"), _now(now),
+                                 1 if consume else 0))
+
+    def check(self, nonce, device_ueid, now=None):
+        """Raise the MoatError :func:`eat_verify` would give for this nonce
+        (MOAT_ERR_EAT_NONCE_UNKNOWN, _USED, _DEVICE); no state change."""
+        self._use(nonce, device_ueid, now, False)
+
+    def consume(self, nonce, device_ueid, now=None):
+        """As :meth:`check`, then mark the nonce used (protocols other
+        than EAT; :func:`eat_verify` consumes the token's nonce itself)."""
+        self._use(nonce, device_ueid, now, True)
+
+    def wipe(self):
+        """Forget every nonce and free the store (idempotent)."""
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _ll.nonces_free(h)
+
+    def __del__(self):
+        try:
+            self.wipe()
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __reduce__(self):
+        raise TypeError("moat.NonceStore cannot be pickled")
+
+
+class Evidence(dict):
+    """Verified evidence from :func:`eat_verify`: a dict of the claims
+    (``eat_nonce``, ``ueid``, ``oemid`` when present, ``hwmodel`` (bytes),
+    ``hwversion`` when present, ``swname``, ``swversion``, ``dbgstat``
+    (name), ``iat``, ``measurements``, ``eat_profile``) and the chain facts
+    (``tcb``: the alias certificate's DiceTcbInfo, ``alias_key`` and
+    ``device_id_key``: :class:`PublicKey`, ``chain_len``, ``layers``: what
+    each CDI certificate certifies, first layer first, as dicts with
+    ``code_hash``, ``config``, ``config_is_hash``, ``authority_hash``,
+    ``mode`` and ``profile_name``). It also holds
+    the C evidence that :func:`appraise` reads: only verified evidence can
+    be appraised."""
+
+    __slots__ = ("_h",)
+
+    def __del__(self):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            try:
+                _ll.evidence_free(h)
+            except Exception:  # interpreter shutdown
+                pass
+
+    def __reduce__(self):
+        raise TypeError("moat.Evidence cannot be pickled (use dict(evidence))")
+
+
+def _evidence(handle, blob):
+    ev = Evidence()
+    ev._h = handle
+    ev["eat_profile"] = EAT_PROFILE
+    ev["measurements"] = []
+    for tag, v in _recs(blob):
+        t = chr(tag)
+        if t == "n":
+            ev["eat_nonce"] = bytes(v)
+        elif t == "u":
+            ev["ueid"] = bytes(v)
+        elif t == "P":
+            ev["oemid"] = _struct.unpack(">I", v)[0]
+        elif t == "o":
+            ev["oemid"] = bytes(v)
+        elif t == "h":
+            ev["hwmodel"] = bytes(v)
+        elif t == "H":
+            ev["hwversion"] = v.decode("utf-8")
+        elif t == "N":
+            ev["swname"] = v.decode("utf-8")
+        elif t == "V":
+            ev["swversion"] = v.decode("utf-8")
+        elif t == "d":
+            ev["dbgstat"] = DBGSTAT[v[0]] if v[0] < len(DBGSTAT) else v[0]
+        elif t == "t":
+            ev["iat"] = _struct.unpack(">q", v)[0]
+        elif t == "M":
+            ev["measurements"].append(_meas_dict(v))
+        elif t == "T":
+            ev["tcb"] = _tcb_dict(v)
+        elif t == "A":
+            ev["alias_key"] = _pub_rec(v)
+        elif t == "D":
+            ev["device_id_key"] = _pub_rec(v)
+        elif t == "L":
+            ev["chain_len"] = v[0]
+        elif t == "Y":
+            ev.setdefault("layers", []).append({
+                "code_hash": bytes(v[0:64]), "config": bytes(v[64:128]),
+                "config_is_hash": bool(v[128]), "authority_hash": bytes(v[129:193]),
+                "mode": _DICE_MODE_NAMES.get(v[193], v[193]),
+                "profile_name": v[194:].decode("utf-8") or None})
+    return ev
+
+
+def eat_verify(token, roots=(), nonce_store=None, now=None, device_ids=(), iat_max_age=300,
+               iat_skew=60, dbgstat=DBGSTAT_PRODUCTION, min_svn=None):
+    """Verify evidence with moat_eat_verify (the one decision function):
+    size, header (typ "eat+jwt", ES256 only), the x5c chain to one of
+    ``roots`` (DER trust anchors) or to a registered DeviceID key of
+    ``device_ids`` (:class:`PublicKey` list), the leaf is an alias
+    certificate, the signature, the claims (strict), eat_profile, eat_nonce,
+    ueid = the chain's DeviceID, ``now - iat_max_age <= iat <= now +
+    iat_skew``, measurements = the alias DiceTcbInfo, ``dbgstat`` in the
+    allowed names (default: production, everything but "enabled"), the
+    TcbInfo svn >= ``min_svn`` (when not None), and finally the nonce is
+    consumed from ``nonce_store`` (the only state change).
+
+    Returns an :class:`Evidence`; raises :class:`MoatError` whose ``name``
+    is the failed check (e.g. MOAT_ERR_EAT_NONCE_USED for a replay,
+    MOAT_ERR_X509_NO_ISSUER for an untrusted root)."""
+    if not isinstance(nonce_store, NonceStore):
+        raise TypeError("nonce_store must be a moat.NonceStore")
+    if isinstance(roots, (bytes, bytearray, memoryview)):
+        raise TypeError("roots must be a list of DER certificates")
+    roots = [r.der if isinstance(r, Certificate) else r for r in roots]
+    keys = b""
+    for k in device_ids:
+        if not isinstance(k, PublicKey):
+            raise TypeError("device_ids must be moat.PublicKey objects")
+        keys += _rec(ord("k"), bytes([k._curve]) + k._point)
+    if isinstance(dbgstat, str):
+        dbgstat = (dbgstat,)
+    mask = 0
+    for name in dbgstat:
+        mask |= 1 << _dbgstat_id(name)
+    require = min_svn is not None
+    with nonce_store._lock:
+        res = _ll.eat_verify(_text_in(token, "token"), _list_blob(roots), keys,
+                             nonce_store._handle(), _now(now), _uint(iat_max_age, "iat_max_age", 32),
+                             _uint(iat_skew, "iat_skew", 32), mask, 1 if require else 0,
+                             _uint(min_svn, "min_svn") if require else 0)
+    handle, blob = _check(res)
+    return _evidence(handle, blob)
+
+
+# -------------------------------------------------------- appraisal
+
+
+def _refvals_in(refvals):
+    if isinstance(refvals, dict):
+        return _json.dumps(refvals, separators=(",", ":")).encode("utf-8")
+    return bytes(_text_in(refvals, "refvals"))
+
+
+def refvals_validate(refvals):
+    """Check a reference values document (str, bytes or dict) against its
+    schema (docs/attestation.md "Reference values"); raises MoatError
+    (MOAT_ERR_REFVAL_INVALID, MOAT_ERR_JSON_*) when it does not conform."""
+    _check(_ll.refvals_validate(_refvals_in(refvals)))
+
+
+class AttestationResult(dict):
+    """An attestation result (RFC 9334 section 7.3, EAR-shaped): the parsed
+    JSON as a dict, with ``json`` (the exact text moat wrote, which is what
+    :meth:`sign` signs) and ``status`` ("affirming", "warning",
+    "contraindicated")."""
+
+    __slots__ = ("json", "status")
+
+    def sign(self, verifier_key):
+        """The result as a JWT (compact JWS, ES256, typ "JWT", kid = the
+        key's thumbprint) signed by the verifier's :class:`PrivateKey`."""
+        return attestation_result_sign(self.json, verifier_key)
+
+
+def appraise(evidence, refvals, now=None):
+    """Appraise :class:`Evidence` against reference values (str, bytes or
+    dict): returns an :class:`AttestationResult`. A model without reference
+    values raises MOAT_ERR_REFVAL_UNKNOWN_MODEL; otherwise the outcome is
+    in the result (``status``, per-group trustworthiness vector, reasons)."""
+    if not isinstance(evidence, Evidence) or getattr(evidence, "_h", None) is None:
+        raise TypeError("evidence must come from moat.eat_verify()")
+    res = _ll.appraise(evidence._h, _refvals_in(refvals), _now(now))
+    rc, status, text = res[0], res[1], res[2]
+    if rc != 0:
+        raise MoatError(rc, "appraisal")
+    text = text.decode("utf-8")
+    out = AttestationResult(_json.loads(text))
+    out.json = text
+    out.status = AR_STATUS.get(status, "none")
+    return out
+
+
+def attestation_result_sign(result_json, verifier_key):
+    """Sign an attestation result JSON text (``AttestationResult.json``) as
+    a JWT with the verifier's key (moat_attest_result_sign)."""
+    return _check(_ll.result_sign(_private(verifier_key, "verifier_key"),
+                                  _text_in(result_json, "result_json"))).decode("ascii")
+
+
+__all__ += ["EAT_PROFILE", "DBGSTAT", "DBGSTAT_PRODUCTION", "DICE_MODES", "TCB_FLAGS",
+            "AR_STATUS", "DiceCdis", "dice_layer", "dice_device_id", "dice_device_id_key",
+            "dice_device_id_csr", "dice_device_id_certify", "dice_id", "tcb_info_encode",
+            "tcb_info_parse", "tcb_info_from_cert", "eat_ueid", "eat_issue", "NonceStore",
+            "Evidence", "eat_verify", "refvals_validate", "AttestationResult", "appraise",
+            "attestation_result_sign", "b64url"]

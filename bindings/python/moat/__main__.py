@@ -13,6 +13,9 @@ Commands:
                                    verify a compact JWS (one key) or a JSON
                                    document (k of the keys); the payload is
                                    written to stdout
+  update SUBCOMMAND ...            verified updates: keygen, root-create,
+                                   root-rotate, root-sign, manifest-create,
+                                   manifest-sign, verify (see --help)
 
 Key files: JWK, PEM (PRIVATE KEY, EC PRIVATE KEY, PUBLIC KEY) or DER.
 Exit status: 0 success, 1 a moat error (its name on stderr), 2 usage.
@@ -126,6 +129,10 @@ def _parser():
     s.add_argument("--threshold", type=int, default=1, help="k for a JSON document")
     s.add_argument("token", nargs="?", default="-")
     s.set_defaults(func=cmd_verify)
+
+    # Verified updates: python3 -m moat update SUBCOMMAND (moat/_update_cli.py).
+    from . import _update_cli
+    _update_cli.register(sub)
     return p
 
 
