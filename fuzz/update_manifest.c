@@ -4,12 +4,15 @@
  * Input: one mode byte, then the data. Mode bit 0 clear: the data is a
  * whole JWS General JSON document. Bit 0 set: the data is a payload, which
  * the harness signs with two trusted targets keys first, so that the
- * fuzzer reaches every payload rule. Bit 1 set: no trusted time.
+ * fuzzer reaches every payload rule. Bit 1 set: no trusted time. Bit 2
+ * set: the trust root's sequence_epoch is 1 (else 0). Bit 3 set: the device
+ * declares 32-bit counters (counter_max 2^32-1).
  *
  * Properties: every failure wipes the output manifest; an accepted manifest
  * satisfies every rule the decision claims (device, slot, size bounds,
  * sequence and svn above/at the counters, version above the installed one,
- * counter values of the root's epoch); the decision is deterministic.
+ * counter values of the root's epoch and within the device's counter
+ * maximum); the decision is deterministic.
  * Test keys come from fixed, obviously non-secret scalars.
  */
 #include <stddef.h>
@@ -125,6 +128,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     }
     now = (data[0] & 2u) ? MOAT_UPDATE_NO_TIME : NOW;
+    g_root.epoch = (data[0] & 4u) ? 1u : 0u;
+    g_dev.counter_max = (data[0] & 8u) ? 0xFFFFFFFFu : 0u;
     if (data[0] & 1u) {
         size_t l1 = 0;
         if (size - 1 > 4096u) {
@@ -157,6 +162,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         check(m.size >= 1 && m.size <= g_snap.slot_size[m.slot]);
         check(m.sequence_counter > g_snap.sequence);
         check(m.sequence_counter == ((uint64_t)g_root.epoch << 32 | m.sequence));
+        check(m.svn_counter == ((uint64_t)g_root.epoch << 32 | m.svn));
+        check(g_dev.counter_max == 0 ||
+              (m.sequence_counter <= g_dev.counter_max && m.svn_counter <= g_dev.counter_max));
         check(m.svn_counter >= g_snap.svn[m.component_index]);
         check(m.svn_counter_id == MOAT_UPDATE_COUNTER_SVN_BASE + m.component_index);
         check(moat_update_version_compare(&m.version, &c->installed) > 0);

@@ -3411,7 +3411,7 @@ MOATPY_OUT_HANDLE(moatpy_stream, OUT_STREAM)
     (const uint8_t *chunk, size_t chunk_len)
 };
 %apply unsigned long long *OUTPUT { unsigned long long *value_out };
-%apply int *OUTPUT { int *state_out, int *slot_out };
+%apply int *OUTPUT { int *state_out, int *slot_out, int *counter_out };
 
 %inline %{
 /** MOAT_UPDATE_NO_TIME ("now" when the device has no trusted time). */
@@ -3873,17 +3873,20 @@ int moatpy_update_trial(moatpy_sim *s)
     return s == NULL ? MOAT_ERR_INVALID_ARGUMENT : moat_update_trial(&s->port);
 }
 
-/** moat_update_boot(): the slot to boot. */
-int moatpy_update_boot(moatpy_sim *s, int *slot_out)
+/** moat_update_boot(): the slot to boot, and the counter catch-up status. */
+int moatpy_update_boot(moatpy_sim *s, int *slot_out, int *counter_out)
 {
     uint32_t slot = MOAT_PORT_SLOT_COUNT;
+    moat_err crc = MOAT_OK;
     moat_err rc;
 
     *slot_out = -1;
+    *counter_out = MOAT_OK;
     if (s == NULL) {
         return MOAT_ERR_INVALID_ARGUMENT;
     }
-    rc = moat_update_boot(&s->port, &slot);
+    rc = moat_update_boot(&s->port, &slot, &crc);
+    *counter_out = (int)crc;
     if (rc == MOAT_OK) {
         *slot_out = (int)slot;
     }
@@ -3914,6 +3917,604 @@ int moatpy_update_status(moatpy_sim *s, int *state_out)
     }
     rc = moat_update_status(&s->port, &st);
     *state_out = (int)st;
+    return rc;
+}
+%}
+
+/* ================================================================ REPORT
+ *
+ * Failure reporting (include/moat/report.h). Service side: verify a batch
+ * (moat_report_batch_verify(); the verified claims set is returned as JSON
+ * text for the Python layer to decode) and sign an acknowledgement
+ * (moat_report_ack_sign()). Device side, for tests and simulators: a
+ * moat_report ring over the in-memory port of the UPDATE section
+ * (moatpy_sim, which must outlive it), signing batches with a moatpy_key,
+ * so that Python drives exactly the C device code.
+ */
+%{
+#include "moat/report.h"
+
+/** A simulated reporting device: the ring context over a moatpy_sim. */
+struct moatpy_report {
+    moat_report r;
+};
+typedef struct moatpy_report moatpy_report;
+%}
+
+typedef struct moatpy_report moatpy_report;
+MOATPY_OUT_HANDLE(moatpy_report, OUT_REPORT)
+%apply unsigned long long *OUTPUT {
+    unsigned long long *rid_out, unsigned long long *freed_out,
+    unsigned long long *pending_out, unsigned long long *dropped_out
+};
+
+%inline %{
+/** MOAT_REPORT_BATCH_MAX (most events per batch). */
+int moatpy_report_batch_max(void) { return (int)MOAT_REPORT_BATCH_MAX; }
+
+/**
+ * moat_report_batch_verify() under the device's public key (curve, point);
+ * @p expected_device NULL accepts any "iss". Returns the verified claims
+ * set (JSON text) only when every check passed.
+ */
+int moatpy_report_batch_verify(const uint8_t *tok, size_t tok_len, int curve,
+                               const uint8_t *pt, size_t pt_len,
+                               const char *expected_device,
+                               uint8_t **out, size_t *out_len)
+{
+    moat_ec_public_key pub;
+    moat_report_batch *batch = NULL;
+    void *work = NULL;
+    uint8_t *claims = NULL;
+    size_t clen = 0;
+    moat_err rc;
+
+    *out = NULL;
+    *out_len = 0;
+    rc = moatpy_pub(curve, pt, pt_len, &pub);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    batch = (moat_report_batch *)calloc(1, sizeof(*batch));
+    work = calloc(1, moat_report_verify_work_size());
+    claims = (uint8_t *)calloc(1, MOAT_REPORT_PAYLOAD_MAX);
+    if (batch == NULL || work == NULL || claims == NULL) {
+        rc = MOAT_ERR_OUT_OF_MEMORY;
+    } else {
+        rc = moat_report_batch_verify((const char *)tok, tok_len, &pub, expected_device,
+                                      work, moat_report_verify_work_size(), batch);
+    }
+    if (rc == MOAT_OK) {
+        /* The same token, already fully checked: its claims text. */
+        rc = moat_jws_verify_compact((const char *)tok, tok_len, &pub, claims,
+                                     MOAT_REPORT_PAYLOAD_MAX, &clen);
+    }
+    if (rc == MOAT_OK) {
+        *out = claims;
+        *out_len = clen;
+        claims = NULL;
+    }
+    if (claims != NULL) {
+        moat_wipe(claims, MOAT_REPORT_PAYLOAD_MAX);
+        free(claims);
+    }
+    free(work);
+    free(batch);
+    return rc;
+}
+
+/** moat_report_ack_sign() with a service key; @p has_iat 0: no "iat". */
+int moatpy_report_ack_sign(moatpy_key *key, const char *device_id,
+                           unsigned long long ack_through, int has_iat, long long iat,
+                           uint8_t **out, size_t *out_len)
+{
+    moat_signer signer;
+    moat_err rc;
+
+    *out = NULL;
+    *out_len = 0;
+    if (key == NULL || device_id == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_signer_from_private(&signer, &key->key);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    *out = (uint8_t *)calloc(1, MOAT_REPORT_ACK_TOKEN_MAX);
+    if (*out == NULL) {
+        moat_wipe(&signer, sizeof(signer));
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moat_report_ack_sign(&signer, device_id, (uint64_t)ack_through,
+                              has_iat ? (int64_t)iat : MOAT_REPORT_NO_IAT, (char *)*out,
+                              MOAT_REPORT_ACK_TOKEN_MAX, out_len);
+    moat_wipe(&signer, sizeof(signer));
+    if (rc != MOAT_OK) {
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+    }
+    return rc;
+}
+
+/** moat_report_open() over a simulated port (default records/counter). */
+int moatpy_report_open(moatpy_sim *sim, const char *device_id, moatpy_report **OUT_REPORT)
+{
+    moatpy_report *r;
+    moat_err rc;
+
+    *OUT_REPORT = NULL;
+    if (sim == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    r = (moatpy_report *)calloc(1, sizeof(*r));
+    if (r == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moat_report_open(&r->r, &sim->port, device_id, NULL);
+    if (rc != MOAT_OK) {
+        free(r);
+        return rc;
+    }
+    *OUT_REPORT = r;
+    return MOAT_OK;
+}
+
+/** Free a reporting context (NULL ignored). */
+void moatpy_report_free(moatpy_report *r)
+{
+    if (r != NULL) {
+        moat_wipe(r, sizeof(*r));
+        free(r);
+    }
+}
+
+/** moat_report_boot(). */
+int moatpy_report_boot(moatpy_report *r)
+{
+    return r == NULL ? MOAT_ERR_INVALID_ARGUMENT : moat_report_boot(&r->r);
+}
+
+/** moat_report_record(); returns the new id. */
+int moatpy_report_record(moatpy_report *r, int kind, const char *component,
+                         const char *version, int code, unsigned long long *rid_out)
+{
+    uint64_t id = 0;
+    moat_err rc;
+    *rid_out = 0;
+    if (r == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_report_record(&r->r, (moat_report_kind)kind, component, version,
+                            (int32_t)code, &id);
+    *rid_out = (unsigned long long)id;
+    return rc;
+}
+
+/** moat_report_export() signed by @p key (kid = its thumbprint). */
+int moatpy_report_export(moatpy_report *r, moatpy_key *key, int max_events,
+                         uint8_t **out, size_t *out_len)
+{
+    moat_signer signer;
+    moat_err rc;
+
+    *out = NULL;
+    *out_len = 0;
+    if (r == NULL || key == NULL || max_events <= 0) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_signer_from_private(&signer, &key->key);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    *out = (uint8_t *)calloc(1, MOAT_REPORT_EXPORT_MAX);
+    if (*out == NULL) {
+        moat_wipe(&signer, sizeof(signer));
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = moat_report_export(&r->r, &signer, NULL, (size_t)max_events, (char *)*out,
+                            MOAT_REPORT_EXPORT_MAX, out_len, NULL, NULL);
+    moat_wipe(&signer, sizeof(signer));
+    if (rc != MOAT_OK) {
+        free(*out);
+        *out = NULL;
+        *out_len = 0;
+    }
+    return rc;
+}
+
+/** moat_report_ack_apply() under the service key (curve, point). */
+int moatpy_report_ack_apply(moatpy_report *r, const uint8_t *tok, size_t tok_len,
+                            int curve, const uint8_t *pt, size_t pt_len,
+                            unsigned long long *freed_out)
+{
+    moat_jwk jwk;
+    uint64_t freed = 0;
+    moat_err rc;
+
+    *freed_out = 0;
+    if (r == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    memset(&jwk, 0, sizeof(jwk));
+    rc = moatpy_pub(curve, pt, pt_len, &jwk.key);
+    if (rc == MOAT_OK) {
+        rc = moat_report_ack_apply(&r->r, (const char *)tok, tok_len, &jwk, &freed);
+    }
+    *freed_out = (unsigned long long)freed;
+    return rc;
+}
+
+/** moat_report_status_get(): unacknowledged events held and the drop count. */
+int moatpy_report_status(moatpy_report *r, unsigned long long *pending_out,
+                         unsigned long long *dropped_out)
+{
+    moat_report_status st;
+    moat_err rc;
+    *pending_out = 0;
+    *dropped_out = 0;
+    if (r == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_report_status_get(&r->r, &st);
+    if (rc == MOAT_OK) {
+        *pending_out = (unsigned long long)st.pending;
+        *dropped_out = (unsigned long long)st.dropped;
+    }
+    return rc;
+}
+%}
+
+/* ======================================================= SEALED MESSAGES
+ *
+ * Sealed messages (include/moat/msg.h): seal (sign then encrypt) with a
+ * moatpy_key and a DRBG seeded from Python's os.urandom; open with a
+ * recipient moatpy_key, a packed sender directory and a replay state
+ * (moatpy_msg_replay: moat_msg_replay over a one-record RAM port whose
+ * record Python may save and restore).
+ */
+%{
+#include "moat/msg.h"
+
+/** Personalization string of the sealing DRBG. */
+static const char moatpy_msg_pers[] = "moat-python seal v1";
+
+/** A replay state over its own one-record RAM port. */
+struct moatpy_msg_replay {
+    moat_msg_replay r;
+    moat_port port;
+    uint8_t rec[MOAT_MSG_REPLAY_RECORD_SIZE];
+    size_t rec_len;
+    int rec_present;
+};
+typedef struct moatpy_msg_replay moatpy_msg_replay;
+
+static moat_err moatpy_mr_entropy(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    (void)out;
+    (void)len;
+    return MOAT_ERR_PORT_ENTROPY; /* never used by the replay code */
+}
+
+static moat_err moatpy_mr_read(void *ctx, uint32_t id, uint8_t *buf, size_t cap, size_t *len)
+{
+    const moatpy_msg_replay *m = (const moatpy_msg_replay *)ctx;
+    *len = 0;
+    if (id != MOAT_MSG_DEFAULT_REPLAY_RECORD || !m->rec_present) {
+        return MOAT_ERR_PORT_NOT_FOUND;
+    }
+    if (cap < m->rec_len) {
+        *len = m->rec_len;
+        return MOAT_ERR_BUFFER_TOO_SMALL;
+    }
+    memcpy(buf, m->rec, m->rec_len);
+    *len = m->rec_len;
+    return MOAT_OK;
+}
+
+static moat_err moatpy_mr_write(void *ctx, uint32_t id, const uint8_t *data, size_t len)
+{
+    moatpy_msg_replay *m = (moatpy_msg_replay *)ctx;
+    if (id != MOAT_MSG_DEFAULT_REPLAY_RECORD || len > sizeof(m->rec)) {
+        return MOAT_ERR_INPUT_TOO_LARGE;
+    }
+    memcpy(m->rec, data, len);
+    m->rec_len = len;
+    m->rec_present = 1;
+    return MOAT_OK;
+}
+
+static const moat_port_ops moatpy_mr_ops = {
+    .abi_version = MOAT_PORT_ABI_VERSION,
+    .entropy = moatpy_mr_entropy,
+    .record_read = moatpy_mr_read,
+    .record_write = moatpy_mr_write,
+};
+
+/** The directory of moatpy_msg_open() (heap: about 64 KiB). */
+typedef struct moatpy_msg_dir {
+    moat_msg_peer peers[MOAT_MSG_DIRECTORY_MAX];
+    char ids[MOAT_MSG_DIRECTORY_MAX][MOAT_MSG_ID_MAX + 1u];
+} moatpy_msg_dir;
+%}
+
+typedef struct moatpy_msg_replay moatpy_msg_replay;
+MOATPY_OUT_HANDLE(moatpy_msg_replay, OUT_MSG_REPLAY)
+%apply (const uint8_t *IN, size_t IN_LEN) {
+    (const uint8_t *mrec, size_t mrec_len),
+    (const uint8_t *mpt, size_t mpt_len),
+    (const uint8_t *mbody, size_t mbody_len),
+    (const uint8_t *mseed, size_t mseed_len),
+    (const uint8_t *mmsg, size_t mmsg_len),
+    (const uint8_t *mdir, size_t mdir_len)
+};
+%apply unsigned long long *OUTPUT { unsigned long long *mhigh_out, unsigned long long *mbits_out };
+
+%inline %{
+/** MOAT_MSG_BODY_MAX. */
+int moatpy_msg_body_max(void) { return (int)MOAT_MSG_BODY_MAX; }
+
+/** A replay state; @p has_rec 1: start from a saved record (strictly parsed). */
+int moatpy_msg_replay_new(int has_rec, const uint8_t *mrec, size_t mrec_len,
+                          moatpy_msg_replay **OUT_MSG_REPLAY)
+{
+    moatpy_msg_replay *m;
+    moat_err rc;
+    *OUT_MSG_REPLAY = NULL;
+    if (has_rec && mrec_len > MOAT_MSG_REPLAY_RECORD_SIZE) {
+        return MOAT_ERR_MSG_REPLAY_RECORD;
+    }
+    m = (moatpy_msg_replay *)calloc(1, sizeof(*m));
+    if (m == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    m->port.ops = &moatpy_mr_ops;
+    m->port.ctx = m;
+    if (has_rec) {
+        memcpy(m->rec, mrec, mrec_len);
+        m->rec_len = mrec_len;
+        m->rec_present = 1;
+    }
+    rc = moat_msg_replay_open(&m->r, &m->port, MOAT_MSG_DEFAULT_REPLAY_RECORD);
+    if (rc != MOAT_OK) {
+        free(m);
+        return rc;
+    }
+    *OUT_MSG_REPLAY = m;
+    return MOAT_OK;
+}
+
+/** Wipe and free a replay state (NULL is ignored). */
+void moatpy_msg_replay_free(moatpy_msg_replay *m)
+{
+    if (m != NULL) {
+        moat_msg_replay_close(&m->r);
+        moat_wipe(m, sizeof(*m));
+        free(m);
+    }
+}
+
+/** The persisted record (empty before the first accepted message). */
+int moatpy_msg_replay_record(moatpy_msg_replay *m, uint8_t **out, size_t *out_len)
+{
+    *out = NULL;
+    *out_len = 0;
+    if (m == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    *out = (uint8_t *)malloc(m->rec_len + 1u);
+    if (*out == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    memcpy(*out, m->rec, m->rec_len);
+    *out_len = m->rec_len;
+    return MOAT_OK;
+}
+
+/** moat_msg_replay_get(). */
+int moatpy_msg_replay_get(moatpy_msg_replay *m, const char *sender,
+                          unsigned long long *mhigh_out, unsigned long long *mbits_out)
+{
+    uint64_t h = 0, b = 0;
+    moat_err rc;
+    *mhigh_out = 0;
+    *mbits_out = 0;
+    if (m == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_msg_replay_get(&m->r, sender, &h, &b);
+    *mhigh_out = h;
+    *mbits_out = b;
+    return rc;
+}
+
+/** moat_msg_seal() with @p key to the recipient (curve, point). */
+int moatpy_msg_seal(moatpy_key *key, const char *from, const char *to, const char *type,
+                    unsigned long long seq, long long iat, int curve,
+                    const uint8_t *mpt, size_t mpt_len, const uint8_t *mbody, size_t mbody_len,
+                    const uint8_t *mseed, size_t mseed_len, uint8_t **out, size_t *out_len)
+{
+    moat_ec_public_key rpub;
+    moat_signer signer;
+    moat_drbg_ctx drbg;
+    moat_msg_header h;
+    void *work = NULL;
+    char *msg = NULL;
+    size_t cap, n = 0;
+    moat_err rc;
+
+    *out = NULL;
+    *out_len = 0;
+    if (key == NULL || from == NULL || to == NULL || type == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (mbody_len > MOAT_MSG_BODY_MAX) {
+        return MOAT_ERR_MSG_TOO_LARGE;
+    }
+    rc = moatpy_pub(curve, mpt, mpt_len, &rpub);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    rc = moat_signer_from_private(&signer, &key->key);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    rc = moat_drbg_init(&drbg, mseed, mseed_len, (const uint8_t *)moatpy_msg_pers,
+                        sizeof(moatpy_msg_pers) - 1u);
+    if (rc != MOAT_OK) {
+        return rc;
+    }
+    cap = moat_msg_sealed_size(mbody_len);
+    work = calloc(1, moat_msg_seal_work_size(mbody_len));
+    msg = (char *)calloc(1, cap);
+    if (work == NULL || msg == NULL) {
+        rc = MOAT_ERR_OUT_OF_MEMORY;
+    } else {
+        h.from = from;
+        h.to = to;
+        h.type = type;
+        h.seq = seq;
+        h.iat = iat;
+        rc = moat_msg_seal(&signer, &h, &rpub, mbody, mbody_len, moat_drbg_generate, &drbg,
+                           work, moat_msg_seal_work_size(mbody_len), msg, cap, &n);
+    }
+    moat_drbg_wipe(&drbg);
+    if (work != NULL) {
+        moat_wipe(work, moat_msg_seal_work_size(mbody_len));
+        free(work);
+    }
+    if (rc == MOAT_OK) {
+        *out = (uint8_t *)msg;
+        *out_len = n;
+        return MOAT_OK;
+    }
+    free(msg);
+    return rc;
+}
+
+/**
+ * moat_msg_open() as @p me with @p key. @p mdir packs the directory:
+ * repeated [id_len (1) | id | curve (1) | point_len (1) | point]; @p types
+ * is the allowed types joined by '\n'. @p out receives the body, @p out2
+ * the info as JSON {"from":..,"type":..,"seq":..,"iat":..}.
+ */
+int moatpy_msg_open(moatpy_msg_replay *m, moatpy_key *key, const char *me,
+                    const uint8_t *mdir, size_t mdir_len, const char *types,
+                    const uint8_t *mmsg, size_t mmsg_len,
+                    uint8_t **out, size_t *out_len, uint8_t **out2, size_t *out2_len)
+{
+    moatpy_msg_dir *d = NULL;
+    char tbuf[MOAT_MSG_TYPES_MAX * (MOAT_MSG_TYPE_MAX + 1u)];
+    const char *tlist[MOAT_MSG_TYPES_MAX];
+    moat_jwe_decrypter dec;
+    moat_msg_receiver rx;
+    moat_msg_info info;
+    size_t np = 0, nt = 0, pos = 0, blen = 0, tl, i;
+    void *work = NULL;
+    uint8_t *body = NULL;
+    char *js = NULL;
+    moat_err rc;
+
+    *out = NULL;
+    *out_len = 0;
+    *out2 = NULL;
+    *out2_len = 0;
+    if (m == NULL || key == NULL || me == NULL || types == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    d = (moatpy_msg_dir *)calloc(1, sizeof(*d));
+    if (d == NULL) {
+        return MOAT_ERR_OUT_OF_MEMORY;
+    }
+    rc = MOAT_OK;
+    while (rc == MOAT_OK && pos < mdir_len) {
+        moat_ec_public_key pub;
+        size_t il = mdir[pos], ql;
+        if (np == MOAT_MSG_DIRECTORY_MAX || il == 0 || il > MOAT_MSG_ID_MAX ||
+            mdir_len - pos < il + 3u) {
+            rc = MOAT_ERR_INVALID_ARGUMENT;
+            break;
+        }
+        memcpy(d->ids[np], mdir + pos + 1u, il);
+        d->ids[np][il] = '\0';
+        ql = mdir[pos + 2u + il];
+        if (mdir_len - pos - 3u - il < ql) {
+            rc = MOAT_ERR_INVALID_ARGUMENT;
+            break;
+        }
+        rc = moatpy_pub(mdir[pos + 1u + il], mdir + pos + 3u + il, ql, &pub);
+        if (rc == MOAT_OK) {
+            rc = moat_jwk_from_public(&pub, &d->peers[np].key);
+        }
+        d->peers[np].id = d->ids[np];
+        np++;
+        pos += 3u + il + ql;
+    }
+    tl = strlen(types);
+    if (rc == MOAT_OK && tl >= sizeof(tbuf)) {
+        rc = MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (rc != MOAT_OK) {
+        free(d);
+        return rc;
+    }
+    memcpy(tbuf, types, tl + 1u);
+    for (i = 0; i <= tl && nt < MOAT_MSG_TYPES_MAX; ) {
+        tlist[nt++] = tbuf + i;
+        while (i < tl && tbuf[i] != '\n') {
+            i++;
+        }
+        tbuf[i] = '\0';
+        i++;
+    }
+    rc = moat_jwe_decrypter_from_private(&dec, &key->key);
+    if (rc != MOAT_OK) {
+        free(d);
+        return rc;
+    }
+    rx.me = me;
+    rx.key = &dec;
+    rx.directory = d->peers;
+    rx.directory_count = np;
+    rx.types = tlist;
+    rx.type_count = nt;
+    rx.replay = &m->r;
+    work = calloc(1, moat_msg_open_work_size(mmsg_len));
+    body = (uint8_t *)calloc(1, MOAT_MSG_BODY_MAX + 1u);
+    js = (char *)calloc(1, 256u);
+    if (work == NULL || body == NULL || js == NULL) {
+        rc = MOAT_ERR_OUT_OF_MEMORY;
+    } else {
+        rc = moat_msg_open(&rx, (const char *)mmsg, mmsg_len, work,
+                           moat_msg_open_work_size(mmsg_len), body, MOAT_MSG_BODY_MAX, &blen,
+                           &info);
+    }
+    if (work != NULL) {
+        moat_wipe(work, moat_msg_open_work_size(mmsg_len));
+        free(work);
+    }
+    free(d);
+    if (rc == MOAT_OK) {
+        /* ids and types are printable ASCII without '"' or '\\'. */
+        int k = snprintf(js, 256u, "{\"from\":\"%s\",\"type\":\"%s\",\"seq\":%llu,\"iat\":%lld}",
+                         info.from, info.type, (unsigned long long)info.seq,
+                         (long long)info.iat);
+        if (k < 0 || k >= 256) {
+            rc = MOAT_ERR_INTERNAL;
+        } else {
+            *out = body;
+            *out_len = blen;
+            *out2 = (uint8_t *)js;
+            *out2_len = (size_t)k;
+            return MOAT_OK;
+        }
+    }
+    if (body != NULL) {
+        moat_wipe(body, MOAT_MSG_BODY_MAX + 1u);
+    }
+    free(body);
+    free(js);
     return rc;
 }
 %}

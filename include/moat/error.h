@@ -104,6 +104,19 @@ extern "C" {
     X(MOAT_ERR_JWT_NOT_YET_VALID, 321, "JWT: nbf is in the future (beyond skew)") \
     X(MOAT_ERR_JWT_IAT_FUTURE, 322, "JWT: iat is in the future (beyond skew)")    \
     X(MOAT_ERR_JWT_CLAIM, 323, "JWT: claim malformed")                            \
+    X(MOAT_ERR_JWE_FORMAT, 340, "JWE: not a compact serialization of five segments") \
+    X(MOAT_ERR_JWE_ALG_NOT_ALLOWED, 341, "JWE: alg not in the allow-list (ECDH-ES only)") \
+    X(MOAT_ERR_JWE_ENC_NOT_ALLOWED, 342, "JWE: enc missing or not in the allow-list (A256GCM only)") \
+    X(MOAT_ERR_JWE_ZIP, 343, "JWE: zip (compression before encryption) is refused") \
+    X(MOAT_ERR_JWE_EPK_INVALID, 344, "JWE: epk missing or not a public EC JWK (kty, members, lengths)") \
+    X(MOAT_ERR_JWE_EPK_CURVE, 345, "JWE: epk on a curve other than the recipient's (P-256)") \
+    X(MOAT_ERR_JWE_EPK_NOT_ON_CURVE, 346, "JWE: epk point not on the curve") \
+    X(MOAT_ERR_JWE_ENCRYPTED_KEY, 347, "JWE: encrypted key segment not empty (ECDH-ES direct agreement)") \
+    X(MOAT_ERR_JWE_IV_LENGTH, 348, "JWE: IV not exactly 96 bits") \
+    X(MOAT_ERR_JWE_TAG_LENGTH, 349, "JWE: authentication tag not exactly 128 bits") \
+    X(MOAT_ERR_JWE_AUTH, 350, "JWE: authentication failed (ciphertext, IV, tag, header or recipient key)") \
+    X(MOAT_ERR_JWE_TOO_LARGE, 351, "JWE: serialization or plaintext larger than the bound") \
+    X(MOAT_ERR_JWE_HEADER_INVALID, 352, "JWE: header member of the wrong type, or apu/apv too long") \
     /* port */                                                                    \
     X(MOAT_ERR_PORT_ENTROPY, 400, "port: entropy source failed")                  \
     X(MOAT_ERR_PORT_NO_TIME, 401, "port: no trusted time available")              \
@@ -201,6 +214,8 @@ extern "C" {
     X(MOAT_ERR_UPDATE_VERSION_ROLLBACK, 730, "update: version lower than the installed version") \
     X(MOAT_ERR_UPDATE_VERSION_EQUAL, 731, "update: version equal to the installed version (refused by policy)") \
     X(MOAT_ERR_UPDATE_DEPENDENCY, 732, "update: a dependency is not installed at its minimum version") \
+    X(MOAT_ERR_UPDATE_EPOCH, 733, "update: manifest sequence_epoch is not the trust root's sequence epoch") \
+    X(MOAT_ERR_UPDATE_COUNTER_RANGE, 734, "update: counter value (epoch * 2^32 + value) above the device's counter maximum") \
     /* update: image and install (750-789) */                                     \
     X(MOAT_ERR_UPDATE_STATE, 750, "update: operation not allowed in the current install state") \
     X(MOAT_ERR_UPDATE_SLOT_ACTIVE, 751, "update: the staging slot holds the running or fallback image") \
@@ -210,7 +225,49 @@ extern "C" {
     X(MOAT_ERR_UPDATE_READBACK, 755, "update: slot content re-read from storage does not hash to the manifest digest") \
     X(MOAT_ERR_UPDATE_INSTALL_RECORD, 756, "update: install state record malformed") \
     X(MOAT_ERR_UPDATE_STREAM_DONE, 757, "update: image stream already failed or finished (begin again)") \
-    X(MOAT_ERR_UPDATE_NO_IMAGE, 758, "update: no image that verifies against its manifest digest to boot")
+    X(MOAT_ERR_UPDATE_NO_IMAGE, 758, "update: no image that verifies against its manifest digest to boot") \
+    /* msg: TLS channel (800-819) */                                              \
+    X(MOAT_ERR_TLS_TIMEOUT, 800, "TLS: the transport timed out") \
+    X(MOAT_ERR_TLS_WOULD_BLOCK, 801, "TLS: non-blocking transport not ready; call again") \
+    X(MOAT_ERR_TLS_IO, 802, "TLS: transport I/O failed") \
+    X(MOAT_ERR_TLS_EOF, 803, "TLS: transport closed without close_notify (possible truncation)") \
+    X(MOAT_ERR_TLS_CLOSED, 804, "TLS: the connection was closed (close_notify)") \
+    X(MOAT_ERR_TLS_ALERT, 805, "TLS: fatal alert received from the peer (number in moat_tls_status)") \
+    X(MOAT_ERR_TLS_PROTOCOL, 806, "TLS: protocol violation (malformed, unexpected or unauthenticated message)") \
+    X(MOAT_ERR_TLS_NO_COMMON_SUITE, 807, "TLS: no cipher suite, curve or signature algorithm in common") \
+    X(MOAT_ERR_TLS_VERSION, 808, "TLS: the peer does not speak TLS 1.2") \
+    X(MOAT_ERR_TLS_CERTIFICATE, 809, "TLS: peer certificate chain rejected (X.509 code in moat_tls_status)") \
+    X(MOAT_ERR_TLS_NO_PEER_CERT, 810, "TLS: the peer sent no certificate and one is required") \
+    X(MOAT_ERR_TLS_BAD_SIGNATURE, 811, "TLS: the peer's handshake signature does not verify") \
+    X(MOAT_ERR_TLS_STATE, 812, "TLS: operation not allowed in the current state") \
+    X(MOAT_ERR_TLS_SIGNER, 813, "TLS: own signer failed (its error in moat_tls_status)") \
+    /* msg: sealed messages (820-849) */                                        \
+    X(MOAT_ERR_MSG_FORMAT, 820, "message: signed payload malformed (member missing, unknown, wrong type or value)") \
+    X(MOAT_ERR_MSG_TOO_LARGE, 821, "message: message or body larger than the bound") \
+    X(MOAT_ERR_MSG_HEADER, 822, "message: protected header lacks string iss/aud/msg_type or the moat cty") \
+    X(MOAT_ERR_MSG_WRONG_RECIPIENT, 823, "message: addressed to another recipient") \
+    X(MOAT_ERR_MSG_UNKNOWN_SENDER, 824, "message: sender not in the directory") \
+    X(MOAT_ERR_MSG_SENDER_MISMATCH, 825, "message: inner signature by a key other than the sender's (sender substitution)") \
+    X(MOAT_ERR_MSG_BINDING, 826, "message: protected header from/to/type differ from the signed payload") \
+    X(MOAT_ERR_MSG_TYPE_NOT_ALLOWED, 827, "message: type not in the receiver's allow-list") \
+    X(MOAT_ERR_MSG_SEQ, 828, "message: sequence number zero or above 2^53-1") \
+    X(MOAT_ERR_MSG_REPLAY, 829, "message: sequence number already accepted from this sender (replay)") \
+    X(MOAT_ERR_MSG_REPLAY_OLD, 830, "message: sequence number older than the replay window") \
+    X(MOAT_ERR_MSG_REPLAY_FULL, 831, "message: replay table full (a new sender is refused)") \
+    X(MOAT_ERR_MSG_REPLAY_RECORD, 832, "message: stored replay record malformed") \
+    X(MOAT_ERR_MSG_REPLAY_STALE, 833, "message: replay state not loaded, or a persistent write failed (reopen it)") \
+    /* report (850-879) */                                                        \
+    X(MOAT_ERR_REPORT_FIELD, 850, "report: kind unknown, or component/version/device id empty, too long or not printable ASCII") \
+    X(MOAT_ERR_REPORT_STORE, 851, "report: a stored ring record is malformed or inconsistent with the ring") \
+    X(MOAT_ERR_REPORT_STATE, 852, "report: context not open, or a persistent write failed (reopen to re-read the ring)") \
+    X(MOAT_ERR_REPORT_EMPTY, 853, "report: no unacknowledged event to export") \
+    X(MOAT_ERR_REPORT_TYPE, 854, "report: token is not of the expected type (typ header or marker claim)") \
+    X(MOAT_ERR_REPORT_CLAIMS, 855, "report: batch claims malformed (member missing, unknown, wrong type or out of range)") \
+    X(MOAT_ERR_REPORT_EVENTS, 856, "report: batch events inconsistent (order, count, ids outside first_id..last_id)") \
+    X(MOAT_ERR_REPORT_DEVICE, 857, "report: token names another device") \
+    X(MOAT_ERR_REPORT_ACK_CLAIMS, 858, "report: acknowledgement claims malformed") \
+    X(MOAT_ERR_REPORT_ACK_RANGE, 859, "report: acknowledgement beyond the last exported id") \
+    X(MOAT_ERR_REPORT_ID_EXHAUSTED, 860, "report: record ids exhausted (2^53-1)")
 
 /** @brief The one error type. ::MOAT_OK (0) is success. */
 typedef enum moat_err {

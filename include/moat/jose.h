@@ -882,6 +882,229 @@ moat_err moat_jwt_check_time(const uint8_t *payload, size_t len, int64_t now,
                              uint32_t skew, uint32_t flags, void *work,
                              size_t work_size);
 
+/* ================================================================== JWE */
+/*
+ * JWE compact serialization (RFC 7516 section 7.1) with alg "ECDH-ES"
+ * (direct key agreement, RFC 7518 section 4.6) and enc "A256GCM" (RFC 7518
+ * section 5.3). Policy (docs/messages.md):
+ * - alg allow-list {ECDH-ES} (::MOAT_ERR_JWE_ALG_NOT_ALLOWED for
+ *   ECDH-ES+A128KW, RSA-OAEP, dir, ...), enc allow-list {A256GCM}
+ *   (::MOAT_ERR_JWE_ENC_NOT_ALLOWED for A128GCM, A256CBC-HS512, ...);
+ *   "zip" is refused (::MOAT_ERR_JWE_ZIP); "crit" as for JWS, against the
+ *   parameter names registered for JWE (RFC 7516 section 4.1, RFC 7518
+ *   section 4.6.1).
+ * - "epk" must be a public EC JWK on P-256 (::MOAT_ERR_JWE_EPK_INVALID,
+ *   ::MOAT_ERR_JWE_EPK_CURVE, ::MOAT_ERR_JWE_EPK_NOT_ON_CURVE).
+ * - The encrypted-key segment must be empty (::MOAT_ERR_JWE_ENCRYPTED_KEY),
+ *   the IV exactly 12 bytes, the tag exactly 16 bytes.
+ * - CEK = Concat KDF (NIST SP 800-56A section 5.8.1, RFC 7518 section
+ *   4.6.2) with SHA-256 over Z, AlgorithmID = "A256GCM", PartyUInfo =
+ *   apu, PartyVInfo = apv, SuppPubInfo = 256.
+ * - AAD = ASCII(BASE64URL(protected header)) exactly as received.
+ * - The plaintext is written to the caller's buffer only after the tag
+ *   verified; on every failure it is wiped.
+ * No unprotected header, no JSON serialization, no multiple recipients.
+ */
+
+/** @brief Largest decoded JWE protected header (bytes). */
+#define MOAT_JWE_HEADER_MAX 1024u
+/** @brief Largest JWE plaintext accepted or produced (bytes). */
+#define MOAT_JWE_PLAINTEXT_MAX 16384u
+/** @brief Largest apu / apv value (decoded bytes). */
+#define MOAT_JWE_PARTY_INFO_MAX 64u
+/** @brief Most extra string members moat_jwe_encrypt() may add to the header. */
+#define MOAT_JWE_EXTRA_MAX 8u
+/** @brief Largest extra member name or value (bytes). */
+#define MOAT_JWE_EXTRA_LEN_MAX 128u
+/** @brief IV size of A256GCM in JWE (bytes). */
+#define MOAT_JWE_IV_SIZE 12u
+/** @brief Tag size of A256GCM in JWE (bytes). */
+#define MOAT_JWE_TAG_SIZE 16u
+/** @brief Size of the ECDH shared secret Z on P-256 (bytes). */
+#define MOAT_JWE_Z_SIZE 32u
+/**
+ * @brief Upper bound of a compact JWE for a plaintext of @p n bytes, NUL
+ *        included (header at most ::MOAT_JWE_HEADER_MAX).
+ */
+#define MOAT_JWE_COMPACT_SIZE(n) \
+    (MOAT_B64URL_ENC_LEN(MOAT_JWE_HEADER_MAX) + MOAT_B64URL_ENC_LEN(MOAT_JWE_IV_SIZE) + \
+     MOAT_B64URL_ENC_LEN((size_t)(n)) + MOAT_B64URL_ENC_LEN(MOAT_JWE_TAG_SIZE) + 5u)
+/** @brief Largest compact JWE moat_jwe_decrypt() accepts (bytes). */
+#define MOAT_JWE_COMPACT_MAX MOAT_JWE_COMPACT_SIZE(MOAT_JWE_PLAINTEXT_MAX)
+
+/**
+ * @brief MOAT_JWE_COMPACT_SIZE() as a function (for the bindings).
+ * @param plaintext_len the plaintext length
+ * @return the bound, NUL included; SIZE_MAX above ::MOAT_JWE_PLAINTEXT_MAX
+ *         (refused by moat_jwe_encrypt()). Cannot fail; no heap; reentrant.
+ */
+size_t moat_jwe_compact_size(size_t plaintext_len);
+
+/**
+ * @brief ECDH key agreement with the recipient's private key, wherever it
+ *        lives (memory, a secure element, a port): write the shared secret
+ *        Z (the X coordinate of d*peer, ::MOAT_JWE_Z_SIZE bytes) to @p z.
+ *        @p peer has been validated on P-256 by the caller. Return
+ *        ::MOAT_OK or an error (passed on by moat_jwe_decrypt()); on
+ *        failure @p z must be wiped.
+ *
+ * Parameters: @c ctx the agreement's context, @c peer the ephemeral public
+ * key, @c z the output.
+ */
+typedef moat_err (*moat_ecdh_fn)(void *ctx, const moat_ec_public_key *peer,
+                                 uint8_t z[MOAT_JWE_Z_SIZE]);
+
+/** @brief A recipient's private key, as a key-agreement callback. */
+typedef struct moat_jwe_decrypter {
+    moat_curve curve;   /**< the key's curve (P-256) */
+    moat_ecdh_fn ecdh;  /**< the agreement */
+    void *ctx;          /**< passed to @c ecdh */
+} moat_jwe_decrypter;
+
+/**
+ * @brief A decrypter over an in-memory private key (which must outlive the
+ *        decrypter and not change while it is used); calls moat_ecdh().
+ * @param[out] d the decrypter; zeroed on failure
+ * @param priv a P-256 private key; the decrypter keeps a pointer to it
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p d or @p priv NULL);
+ *   ::MOAT_ERR_UNSUPPORTED (@p priv not on P-256).
+ *
+ * Its callback returns the errors of moat_ecdh() (::MOAT_ERR_CRYPTO_BAD_KEY,
+ * ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE, ...). Memory: no heap. Thread
+ * safety: reentrant; the decrypter only reads the key.
+ */
+moat_err moat_jwe_decrypter_from_private(moat_jwe_decrypter *d,
+                                         const moat_ec_private_key *priv);
+
+/** @brief One extra string member of a JWE protected header. */
+typedef struct moat_jwe_param {
+    const char *name;   /**< member name, not a registered JWE parameter */
+    const char *value;  /**< its string value (UTF-8) */
+} moat_jwe_param;
+
+/** @brief Optional protected-header members for moat_jwe_encrypt(). */
+typedef struct moat_jwe_encrypt_opts {
+    const char *typ;          /**< "typ", NULL for none (at most ::MOAT_JWS_TYP_MAX bytes) */
+    const char *cty;          /**< "cty", NULL for none (at most ::MOAT_JWS_TYP_MAX bytes) */
+    const char *kid;          /**< "kid" of the recipient key, NULL for none (at most ::MOAT_JWS_KID_MAX) */
+    const uint8_t *apu;       /**< PartyUInfo, NULL for none */
+    size_t apu_len;           /**< its length, at most ::MOAT_JWE_PARTY_INFO_MAX */
+    const uint8_t *apv;       /**< PartyVInfo, NULL for none */
+    size_t apv_len;           /**< its length, at most ::MOAT_JWE_PARTY_INFO_MAX */
+    const moat_jwe_param *extra; /**< extra string members, integrity protected as AAD */
+    size_t extra_count;       /**< their number, at most ::MOAT_JWE_EXTRA_MAX */
+} moat_jwe_encrypt_opts;
+
+/**
+ * @brief Encrypt @p pt to @p recipient as a compact JWE (ECDH-ES, A256GCM).
+ *
+ * Generates an ephemeral P-256 key and a 96-bit IV from @p rng, derives
+ * the CEK with the Concat KDF and seals with AES-256-GCM. Header:
+ * {"alg":"ECDH-ES","enc":"A256GCM","epk":{"kty":"EC","crv":"P-256","x":..,"y":..}
+ * [,"apu":..][,"apv":..][,"kid":..][,"typ":..][,"cty":..][,extra...]}.
+ *
+ * @param recipient the recipient's P-256 public key
+ * @param opts NULL for none
+ * @param pt the plaintext (may be NULL when @p pt_len is 0); it may lie
+ *        inside @p out (it is moved with memmove before anything is written)
+ * @param pt_len its length, at most ::MOAT_JWE_PLAINTEXT_MAX
+ * @param rng random source (ephemeral key and IV)
+ * @param rng_ctx its context
+ * @param out receives the NUL-terminated JWE; MOAT_JWE_COMPACT_SIZE(pt_len)
+ *        is always enough
+ * @param out_cap its capacity
+ * @param[out] out_len the length without the NUL, or the size needed with
+ *        the NUL on ::MOAT_ERR_BUFFER_TOO_SMALL (nothing random drawn)
+ * @return ::MOAT_OK;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p out_len, @p recipient or @p rng NULL,
+ *   @p out NULL with @p out_cap != 0, @p pt NULL with @p pt_len != 0, an
+ *   option too long, not UTF-8, NULL where required, an apu/apv above
+ *   ::MOAT_JWE_PARTY_INFO_MAX, more than ::MOAT_JWE_EXTRA_MAX extras, an
+ *   extra name that is registered or repeated);
+ *   ::MOAT_ERR_UNSUPPORTED (@p recipient not on P-256);
+ *   ::MOAT_ERR_CRYPTO_POINT_ENCODING, ::MOAT_ERR_CRYPTO_POINT_NOT_ON_CURVE
+ *   (@p recipient malformed);
+ *   ::MOAT_ERR_JWE_TOO_LARGE (@p pt_len above ::MOAT_JWE_PLAINTEXT_MAX);
+ *   ::MOAT_ERR_JOSE_HEADER_TOO_LARGE (header above ::MOAT_JWE_HEADER_MAX);
+ *   ::MOAT_ERR_BUFFER_TOO_SMALL;
+ *   ::MOAT_ERR_CRYPTO_RNG_FAILED (the source failed; fail closed);
+ *   ::MOAT_ERR_INTERNAL (backend failure, not expected).
+ *   @p out is wiped on failure (once @p out_len is known to be usable).
+ *
+ * Memory: no heap; about 5 KiB of stack (header, ephemeral key, CEK, all
+ * wiped). Thread safety: reentrant; @p rng is called on the calling thread.
+ */
+moat_err moat_jwe_encrypt(const moat_ec_public_key *recipient,
+                          const moat_jwe_encrypt_opts *opts,
+                          const uint8_t *pt, size_t pt_len,
+                          moat_rng_fn rng, void *rng_ctx,
+                          char *out, size_t out_cap, size_t *out_len);
+
+/** @brief Decryption options (all optional). */
+typedef struct moat_jwe_decrypt_opts {
+    /** Header names the caller understands, so that "crit" may name them
+     *  (at most ::MOAT_JWS_CRIT_MAX). */
+    const char *const *crit_understood;
+    /** Number of entries in @c crit_understood. */
+    size_t crit_count;
+    /** If non-NULL, receives the decoded protected header JSON
+     *  (NUL-terminated) after a successful decryption: authenticated data.
+     *  Wiped on failure. ::MOAT_JWE_HEADER_MAX + 1 bytes are enough. */
+    char *header_out;
+    /** Capacity of @c header_out. Too small: ::MOAT_ERR_BUFFER_TOO_SMALL
+     *  with @c *header_len = size needed (NUL included), checked before any
+     *  key agreement. */
+    size_t header_cap;
+    /** If non-NULL, receives the header length (without NUL). */
+    size_t *header_len;
+} moat_jwe_decrypt_opts;
+
+/**
+ * @brief Decrypt a compact JWE (ECDH-ES, A256GCM) with the recipient's key.
+ *
+ * Checks, in order: size (::MOAT_ERR_JWE_TOO_LARGE above
+ * ::MOAT_JWE_COMPACT_MAX), five segments with a non-empty header
+ * (::MOAT_ERR_JWE_FORMAT), header size (::MOAT_ERR_JOSE_HEADER_TOO_LARGE),
+ * header base64url and JSON (MOAT_ERR_B64_*, MOAT_ERR_JSON_*), an object
+ * (::MOAT_ERR_JWE_HEADER_INVALID), alg (::MOAT_ERR_JOSE_ALG_MISSING,
+ * ::MOAT_ERR_JWE_ALG_NOT_ALLOWED), enc (::MOAT_ERR_JWE_ENC_NOT_ALLOWED),
+ * zip (::MOAT_ERR_JWE_ZIP), crit (::MOAT_ERR_JOSE_CRIT_MALFORMED,
+ * ::MOAT_ERR_JOSE_CRIT_UNKNOWN), typ/cty/kid strings, apu/apv canonical
+ * base64url of at most ::MOAT_JWE_PARTY_INFO_MAX bytes
+ * (::MOAT_ERR_JWE_HEADER_INVALID, MOAT_ERR_B64_*), epk
+ * (::MOAT_ERR_JWE_EPK_INVALID, ::MOAT_ERR_JWE_EPK_CURVE, MOAT_ERR_B64_*,
+ * ::MOAT_ERR_JWE_EPK_NOT_ON_CURVE), the empty encrypted key
+ * (::MOAT_ERR_JWE_ENCRYPTED_KEY), the IV (MOAT_ERR_B64_*,
+ * ::MOAT_ERR_JWE_IV_LENGTH), the tag (MOAT_ERR_B64_*,
+ * ::MOAT_ERR_JWE_TAG_LENGTH), the ciphertext (MOAT_ERR_B64_*,
+ * ::MOAT_ERR_BUFFER_TOO_SMALL for @p pt_cap or the header output), then
+ * the key agreement (the callback's error), and the tag
+ * (::MOAT_ERR_JWE_AUTH).
+ *
+ * @param jwe the compact serialization (not necessarily NUL-terminated)
+ * @param jwe_len its length
+ * @param key the recipient's key agreement (curve P-256)
+ * @param opts NULL for defaults
+ * @param pt receives the plaintext (may be NULL when @p pt_cap is 0)
+ * @param pt_cap its capacity (the plaintext is at most 3/4 of @p jwe_len)
+ * @param[out] pt_len the plaintext length; the size needed on
+ *        ::MOAT_ERR_BUFFER_TOO_SMALL (before any decryption); 0 otherwise
+ *        on failure
+ * @return ::MOAT_OK or the first failed check above;
+ *   ::MOAT_ERR_INVALID_ARGUMENT (@p pt_len, @p jwe, @p key or @p key->ecdh
+ *   NULL, @p pt NULL with @p pt_cap != 0, @p opts inconsistent);
+ *   ::MOAT_ERR_UNSUPPORTED (@p key->curve not P-256).
+ *   On failure @p pt (over @p pt_cap) and opts->header_out are wiped.
+ *
+ * Memory: no heap; about 8 KiB of stack (header, JSON arena, CEK, wiped).
+ * Thread safety: reentrant; the callback is called on the calling thread.
+ */
+moat_err moat_jwe_decrypt(const char *jwe, size_t jwe_len,
+                          const moat_jwe_decrypter *key,
+                          const moat_jwe_decrypt_opts *opts,
+                          uint8_t *pt, size_t pt_cap, size_t *pt_len);
+
 #ifdef __cplusplus
 }
 #endif

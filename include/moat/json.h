@@ -264,20 +264,27 @@ const char *moat_json_name(const moat_json *v);
 moat_err moat_json_string(const moat_json *v, const char **s, size_t *len);
 
 /**
- * @brief An integer value, exact and within [@p min, @p max].
+ * @brief An integer value: written as a JSON integer literal, exact and
+ *        within [@p min, @p max].
+ *
+ * Only the integer form of RFC 8259 section 6 is accepted: an optional
+ * minus and digits, without fraction or exponent ("-0" reads as 0). A
+ * number written with '.', 'e' or 'E' is refused even when its value is
+ * whole ("1.0", "1e0", "1e2", "5.0000000000000001"), so every verifier that
+ * distinguishes integers from other numbers (e.g. Python's json module)
+ * reads the same documents the same way. moat_json_parse() records the
+ * form of each number literal for this check.
  * @param v a value, or NULL
  * @param min smallest accepted value
  * @param max largest accepted value (min > max accepts nothing)
  * @param[out] out the value; 0 on failure
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p out NULL);
  *         ::MOAT_ERR_JSON_MISSING (@p v NULL); ::MOAT_ERR_JSON_TYPE (not a
- *         number); ::MOAT_ERR_JSON_RANGE (fractional, beyond +-(2^53-1), or
- *         outside [min, max]).
+ *         number); ::MOAT_ERR_JSON_RANGE (not written as an integer
+ *         literal, beyond +-(2^53-1), or outside [min, max]).
  *
  * Memory: no heap, no stack buffer. Thread safety: reentrant (read-only on
  * the tree).
- * @note Numbers are held as IEEE-754 doubles: "1e2" reads as 100, and above
- *       2^52 a fractional part in the text may already be rounded away.
  */
 moat_err moat_json_int(const moat_json *v, int64_t min, int64_t max, int64_t *out);
 

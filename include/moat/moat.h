@@ -16,6 +16,9 @@
 #include "moat/dice.h"
 #include "moat/attest.h"
 #include "moat/update.h"
+#include "moat/report.h"
+#include "moat/msg.h"
+#include "moat/tls.h"
 
 #ifdef __cplusplus
 extern "C" {

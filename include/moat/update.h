@@ -22,7 +22,9 @@
  * - record ::MOAT_UPDATE_RECORD_ROOT: the current trust root (parsed form);
  * - record ::MOAT_UPDATE_RECORD_INSTALL: the install state (image section);
  * - counter ::MOAT_UPDATE_COUNTER_SEQUENCE: highest confirmed manifest
- *   sequence, as epoch * 2^32 + sequence (see ::moat_update_root::epoch);
+ *   sequence, as epoch * 2^32 + sequence (see ::moat_update_root::epoch;
+ *   every manifest names the epoch it was issued for in its signed
+ *   "sequence_epoch", which must equal the root's);
  * - counters ::MOAT_UPDATE_COUNTER_SVN_BASE + i: the svn of component i of
  *   ::moat_update_device, also as epoch * 2^32 + svn.
  * Counters are advanced ONLY by moat_update_confirm(). Verification never
@@ -30,7 +32,8 @@
  *
  * Time: every function taking @c now expects trusted time in seconds since
  * 1970-01-01 UTC, or ::MOAT_UPDATE_NO_TIME when the device has none
- * (moat_update_now() reads it from the port). Without time expiry is not
+ * (moat_update_now() reads it from the port; a clock that FAILS is an
+ * error, not "no time"). Without time expiry is not
  * checked (documented freeze behaviour, docs/update.md): nothing is ever
  * accepted BECAUSE of the time, and sequence/svn/version monotonicity still
  * hold, so a frozen attacker can withhold updates but never roll back.
@@ -167,6 +170,17 @@ typedef struct moat_update_device {
     uint8_t class_id[MOAT_UPDATE_UUID_SIZE];  /**< device class UUID (binary) */
     moat_update_component components[MOAT_UPDATE_MAX_COMPONENTS]; /**< components */
     uint32_t ncomponents;                     /**< 1 .. ::MOAT_UPDATE_MAX_COMPONENTS */
+    /**
+     * Largest value the port's monotonic counters can hold; 0 means
+     * 2^64 - 1 (64-bit counters, e.g. the POSIX port). A port with
+     * narrower counters (32-bit hardware counters: 0xFFFFFFFF) MUST set
+     * it: moat_update_manifest_check() then refuses a manifest whose
+     * counter values (epoch * 2^32 + sequence or svn) exceed it
+     * (::MOAT_ERR_UPDATE_COUNTER_RANGE) before anything is staged or
+     * persisted. port.h has no way to report a counter's width, so this is
+     * the device's declaration (docs/update.md, "Narrow counters").
+     */
+    uint64_t counter_max;
 } moat_update_device;
 
 /**
@@ -200,13 +214,24 @@ typedef struct moat_update_manifest {
 /* ============================================================= helpers */
 
 /**
- * @brief Trusted time from @p port, or ::MOAT_UPDATE_NO_TIME.
- * @param port the port (NULL gives ::MOAT_UPDATE_NO_TIME)
- * @return seconds since 1970-01-01 UTC, or ::MOAT_UPDATE_NO_TIME when the
- *         port has no trusted time or fails (a power cut included). Cannot
- *         fail otherwise. No heap; thread safety as the port.
+ * @brief Trusted time from @p port for the @c now argument of the update
+ *        functions.
+ *
+ * Only the port's ::MOAT_ERR_PORT_NO_TIME ("no trusted time on this
+ * device": RTC never set, no clock) means ::MOAT_UPDATE_NO_TIME, the
+ * documented no-time policy. Any other failure of the clock (a transient
+ * ::MOAT_ERR_PORT_IO, a power cut, a corrupt RTC) is returned as an error:
+ * it must never silently turn expiry checks off (fail closed).
+ * @param port the port
+ * @param[out] now seconds since 1970-01-01 UTC, or ::MOAT_UPDATE_NO_TIME
+ *        (with ::MOAT_OK) when the port has no trusted time. On failure
+ *        INT64_MAX, a time at which every root and manifest is expired, so
+ *        a caller that ignores the error still fails closed.
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p port or @p now NULL);
+ *         any other error of moat_port_time() (e.g. ::MOAT_ERR_PORT_IO,
+ *         ::MOAT_ERR_PORT_POWER_CUT). No heap; thread safety as the port.
  */
-int64_t moat_update_now(const moat_port *port);
+moat_err moat_update_now(const moat_port *port, int64_t *now);
 
 /**
  * @brief Parse a version "MAJOR.MINOR.PATCH": three decimal numbers
@@ -441,7 +466,11 @@ moat_err moat_update_snapshot_read(const moat_port *port, const moat_update_devi
  * 4. vendor_id, class_id, component (by name), slot (in the component's
  *    mask and present), size (1 .. slot size);
  * 5. expiry when @p now is known;
- * 6. anti-rollback: epoch*2^32 + sequence > snap->sequence;
+ * 6. anti-rollback: the signed "sequence_epoch" equals @p root's epoch
+ *    (a manifest is bound to the epoch it was issued in, so a later epoch
+ *    can never revive it); the counter values epoch*2^32 + sequence and
+ *    epoch*2^32 + svn are at most device->counter_max;
+ *    epoch*2^32 + sequence > snap->sequence;
  *    epoch*2^32 + svn >= snap->svn[component] (equal svn allowed);
  *    version > installed version (equal refused by policy);
  * 7. dependencies: each named component installed at >= min_version.
@@ -472,6 +501,9 @@ moat_err moat_update_snapshot_read(const moat_port *port, const moat_update_devi
  *   ::MOAT_ERR_UPDATE_COMPONENT; ::MOAT_ERR_UPDATE_SLOT;
  *   ::MOAT_ERR_UPDATE_SIZE (0, not an exact integer up to 2^53-1 such as
  *   2^63, or above the slot size); ::MOAT_ERR_UPDATE_EXPIRED;
+ *   ::MOAT_ERR_UPDATE_EPOCH ("sequence_epoch" not @p root's epoch);
+ *   ::MOAT_ERR_UPDATE_COUNTER_RANGE (a counter value above
+ *   device->counter_max);
  *   ::MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK; ::MOAT_ERR_UPDATE_SVN_ROLLBACK;
  *   ::MOAT_ERR_UPDATE_VERSION_ROLLBACK; ::MOAT_ERR_UPDATE_VERSION_EQUAL;
  *   ::MOAT_ERR_UPDATE_DEPENDENCY.
@@ -548,6 +580,17 @@ moat_err moat_update_manifest_verify(const moat_port *port, const char *doc,
  * so a revert can never land on an image the counters forbid). Before
  * confirm, a revert returns only to the active image that was running
  * before the trial; after confirm, revert is refused.
+ *
+ * COUNTERS THAT CANNOT BE WRITTEN (a 32-bit hardware counter refusing an
+ * epoch >= 1 value with ::MOAT_ERR_PORT_COUNTER_OVERFLOW, a worn counter
+ * reporting ::MOAT_ERR_PORT_CORRUPT): the install record already names the
+ * confirmed image, so moat_update_boot() still boots that verified image
+ * and reports the counter error separately (its @c counter_status), never
+ * as a boot failure. Anti-rollback then rests on the record: staging
+ * refuses anything not above the active image's sequence and svn
+ * (moat_update_stream_begin()), whatever the lagging counters say. Narrow
+ * counters are best refused before anything is persisted: see
+ * ::moat_update_device::counter_max.
  */
 
 /** @brief Slot booted when no install record exists (the factory image). */
@@ -713,23 +756,42 @@ moat_err moat_update_trial(const moat_port *port);
  * @brief THE boot decision: which slot to boot (call once per boot, before
  *        anything else of the update module).
  *
- * In order: complete the counters of the active image if a confirm was cut
- * (counter writes); TRIAL not yet booted: re-hash the candidate, persist
- * "trial booted" and boot it (a candidate that no longer verifies is
- * REVERTED instead); TRIAL already booted (never confirmed): persist
- * REVERTED and boot the active image; otherwise boot the active image
- * (::MOAT_UPDATE_SLOT_FACTORY when none), after re-hashing it.
+ * In order:
+ * 1. complete the counters of the active image if a confirm was cut
+ *    (counter writes). A failure here does NOT stop the boot: it is
+ *    reported in @p counter_status and retried at the next boot (the
+ *    active image is confirmed in the record whatever the counters say);
+ * 2. TRIAL not yet booted: re-hash the candidate, persist "trial booted"
+ *    and boot it. A candidate that no longer verifies, OR that cannot be
+ *    read (a port error such as ::MOAT_ERR_PORT_IO on its slot), is
+ *    REVERTED instead (one record write) and the active image boots: an
+ *    unreadable staging slot never blocks the boot;
+ * 3. TRIAL already booted (never confirmed): persist REVERTED and boot the
+ *    active image;
+ * 4. otherwise boot the active image (::MOAT_UPDATE_SLOT_FACTORY when
+ *    none), after re-hashing it.
  * @param port the port
  * @param[out] slot_to_boot the slot to start; ::MOAT_PORT_SLOT_COUNT on
  *        failure
- * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (a NULL argument);
+ * @param[out] counter_status may be NULL; receives the outcome of step 1
+ *        whatever the return value: ::MOAT_OK (counters at the active
+ *        image's values, or nothing to do), or the port's counter error
+ *        (e.g. ::MOAT_ERR_PORT_COUNTER_OVERFLOW from a port whose counters
+ *        cannot hold an epoch >= 1 value, ::MOAT_ERR_PORT_CORRUPT,
+ *        ::MOAT_ERR_PORT_IO). Report it (it means anti-rollback rests on
+ *        the install record alone until the counters can be written); it
+ *        never changes which slot boots.
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p port or
+ *   @p slot_to_boot NULL);
  *   ::MOAT_ERR_UPDATE_NO_IMAGE (the active image no longer hashes to its
- *   digest); ::MOAT_ERR_UPDATE_INSTALL_RECORD; the port's errors (after a
- *   write error or power cut: reboot and call again).
+ *   digest); ::MOAT_ERR_UPDATE_INSTALL_RECORD; the port's errors reading
+ *   the record or the ACTIVE image, or writing the record (after a write
+ *   error or power cut: reboot and call again).
  *
  * Memory: no heap; about 1.5 KiB of stack. Thread safety: as the port.
  */
-moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot);
+moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot,
+                          moat_err *counter_status);
 
 /**
  * @brief Confirm the running trial image: persist CONFIRMED (the candidate
@@ -741,7 +803,11 @@ moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot);
  * @param port the port
  * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (@p port NULL);
  *   ::MOAT_ERR_UPDATE_STATE (not a booted TRIAL nor CONFIRMED);
- *   ::MOAT_ERR_UPDATE_INSTALL_RECORD; the port's errors.
+ *   ::MOAT_ERR_UPDATE_INSTALL_RECORD; the port's record errors (outcome
+ *   unknown: read the state); the port's counter errors
+ *   (::MOAT_ERR_PORT_COUNTER_OVERFLOW, ::MOAT_ERR_PORT_CORRUPT, ...): the
+ *   image IS confirmed (state CONFIRMED) and boots; only the counters lag,
+ *   and moat_update_boot() keeps completing them (its counter_status).
  *
  * Memory: no heap. Thread safety: as the port.
  */

@@ -17,6 +17,12 @@
  * section 4 leaves them unspecified; moat refuses them, as RFC 7515 section 5.2
  * requires for JOSE headers).
  *
+ * Pass 4: cJSON keeps numbers only as doubles, so the text form is lost. A
+ * walk of the tree in document order, in step with a scan of the (already
+ * validated) text for number tokens, sets JSON_FLAG_INT_LITERAL in the
+ * `type` of every number written without fraction or exponent (RFC 8259
+ * section 6: "int" alone); moat_json_int() accepts only those.
+ *
  * This is the only place in src/ that may touch the heap, and only when
  * MOAT_JSON_HEAP_FALLBACK is defined and no moat parse is active on the
  * calling thread (other cJSON users in a hosted process).
@@ -41,6 +47,13 @@
 #define JSON_STRING_OVERHEAD ((size_t)2u)
 /** 2^53 - 1: the largest integer every double represents exactly. */
 #define JSON_MAX_SAFE_INT 9007199254740991.0
+/** Flag in a number node's `type`: its literal was an integer ("-"? int, no
+ *  fraction or exponent). Above cJSON's type byte and its IsReference /
+ *  StringIsConst flags; cJSON itself masks types with 0xFF. */
+#define JSON_FLAG_INT_LITERAL (1 << 12)
+
+_Static_assert((JSON_FLAG_INT_LITERAL & (0xFF | cJSON_IsReference | cJSON_StringIsConst)) == 0,
+               "JSON_FLAG_INT_LITERAL must not overlap cJSON's type bits");
 
 /* ------------------------------------------------------------- helpers */
 
@@ -650,6 +663,94 @@ static moat_err check_duplicates(const cJSON *root)
     return MOAT_OK;
 }
 
+/* ------------------------------------ pass 4: integer-literal numbers */
+
+/* Next number token at or after *pos in validated text: true with
+ * *is_int set (no '.', 'e' or 'E' in it) and *pos after it, false at the
+ * end. Outside strings only numbers contain '-' or digits (true, false and
+ * null do not), and strings are skipped with their escapes. */
+static bool next_number(const unsigned char *s, size_t len, size_t *pos, bool *is_int)
+{
+    size_t i = *pos;
+    while (i < len) {
+        unsigned char c = s[i];
+        if (c == '"') {
+            i++;
+            while (i < len && s[i] != '"') {
+                i += (s[i] == '\\') ? 2u : 1u;
+            }
+            i++;
+            continue;
+        }
+        if (c == '-' || is_digit(c)) {
+            bool integer = true;
+            while (i < len && number_tail_char(s[i])) {
+                if (s[i] == '.' || s[i] == 'e' || s[i] == 'E') {
+                    integer = false;
+                }
+                i++;
+            }
+            *pos = i;
+            *is_int = integer;
+            return true;
+        }
+        i++;
+    }
+    *pos = len;
+    return false;
+}
+
+/* Tag one node if it is a number: its token is the next one in the text. */
+static moat_err mark_node(cJSON *n, const unsigned char *s, size_t len, size_t *pos)
+{
+    bool is_int = false;
+    if ((n->type & 0xFF) != cJSON_Number) {
+        return MOAT_OK;
+    }
+    if (!next_number(s, len, pos, &is_int)) {
+        return MOAT_ERR_INTERNAL; /* tree and text disagree: impossible */
+    }
+    if (is_int) {
+        n->type |= JSON_FLAG_INT_LITERAL;
+    }
+    return MOAT_OK;
+}
+
+/* Pre-order walk (document order: cJSON keeps members and elements in text
+ * order), bounded by the validated depth like check_duplicates(). */
+static moat_err mark_integers(cJSON *root, const char *text, size_t len)
+{
+    cJSON *it[MOAT_JSON_MAX_DEPTH_CAP + 1u];
+    const unsigned char *s = (const unsigned char *)text;
+    size_t pos = 0u;
+    size_t d = 0u;
+    moat_err e = mark_node(root, s, len, &pos);
+
+    if (e != MOAT_OK || !is_container(root)) {
+        return e;
+    }
+    it[d++] = root->child;
+    while (d > 0u) {
+        cJSON *cur = it[d - 1u];
+        if (cur == NULL) {
+            d--;
+            continue;
+        }
+        it[d - 1u] = cur->next;
+        e = mark_node(cur, s, len, &pos);
+        if (e != MOAT_OK) {
+            return e;
+        }
+        if (is_container(cur)) {
+            if (d >= sizeof it / sizeof it[0]) {
+                return MOAT_ERR_INTERNAL; /* deeper than validated: impossible */
+            }
+            it[d++] = cur->child;
+        }
+    }
+    return MOAT_OK;
+}
+
 /* ----------------------------------------------------------- the parse */
 
 moat_err moat_json_parse(const char *text, size_t len, const moat_json_limits *limits,
@@ -723,6 +824,9 @@ moat_err moat_json_parse(const char *text, size_t len, const moat_json_limits *l
     }
 
     e = check_duplicates(tree);
+    if (e == MOAT_OK) {
+        e = mark_integers(tree, text, len);
+    }
     if (e != MOAT_OK) {
         goto fail;
     }
@@ -856,6 +960,9 @@ moat_err moat_json_int(const moat_json *v, int64_t min, int64_t max, int64_t *ou
     }
     if (moat_json_type_of(v) != MOAT_JSON_NUMBER) {
         return MOAT_ERR_JSON_TYPE;
+    }
+    if ((v->type & JSON_FLAG_INT_LITERAL) == 0) {
+        return MOAT_ERR_JSON_RANGE; /* 1.0, 1e0, 5.0000000000000001: not integer literals */
     }
     d = v->valuedouble;
     /* written so that NaN fails too */

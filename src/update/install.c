@@ -329,12 +329,26 @@ static moat_err revert_to_active(const moat_port *port, moat_update_install *st)
  *   never ran to confirm: the safe outcome).
  * - TRIAL+booted: cut at the REVERTED write -> reverted next time.
  * The active image is never touched, and counters only rise to its values.
+ *
+ * Nothing but the record and the ACTIVE image can stop a boot: a counter
+ * that cannot be written (the catch-up is reported in counter_status and
+ * retried next boot) and a candidate slot that cannot be read (the trial
+ * is dropped) never do, so neither can brick a device whose confirmed
+ * image is intact.
  */
-moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot)
+moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot,
+                          moat_err *counter_status)
 {
     moat_update_install st;
     moat_err rc;
-    if (slot_to_boot == NULL) {
+    moat_err crc;
+    if (counter_status != NULL) {
+        *counter_status = MOAT_OK;
+    }
+    if (slot_to_boot == NULL || port == NULL) {
+        if (slot_to_boot != NULL) {
+            *slot_to_boot = MOAT_PORT_SLOT_COUNT;
+        }
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     *slot_to_boot = MOAT_PORT_SLOT_COUNT;
@@ -342,9 +356,12 @@ moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot)
     if (rc != MOAT_OK) {
         return rc;
     }
-    rc = moat_update_counters_catch_up_(port, &st);
-    if (rc != MOAT_OK) {
-        return rc;
+    /* Counters catch up with the confirmed image; a failure is reported,
+     * not fatal: the record already names that image as confirmed, and
+     * staging checks against its values (docs/update.md). */
+    crc = moat_update_counters_catch_up_(port, &st);
+    if (counter_status != NULL) {
+        *counter_status = crc;
     }
     if (st.state == MOAT_UPDATE_STATE_TRIAL && !st.trial_booted) {
         if (moat_update_image_verifies_(port, &st.candidate, &rc)) {
@@ -355,10 +372,10 @@ moat_err moat_update_boot(const moat_port *port, uint32_t *slot_to_boot)
             }
             return rc;
         }
-        if (rc != MOAT_ERR_UPDATE_READBACK) {
-            return rc; /* port error: nothing decided */
-        }
-        rc = revert_to_active(port, &st); /* candidate no longer authentic */
+        /* The candidate no longer verifies (READBACK) or cannot be read (a
+         * port error on its slot): the trial never started, drop it and
+         * boot the active image rather than fail every boot. */
+        rc = revert_to_active(port, &st);
     } else if (st.state == MOAT_UPDATE_STATE_TRIAL) {
         rc = revert_to_active(port, &st); /* trial booted, never confirmed */
     }

@@ -28,19 +28,33 @@
  * "critical" list may not name them; any other name it carries is, by
  * definition, not understood. */
 static const char *const k_known[] = {
-    "moat_manifest", "sequence", "expires", "vendor_id", "class_id", "component",
-    "version", "svn", "size", "digest", "slot", "dependencies", "critical"};
+    "moat_manifest", "sequence_epoch", "sequence", "expires", "vendor_id", "class_id",
+    "component", "version", "svn", "size", "digest", "slot", "dependencies", "critical"};
 #define K_KNOWN_COUNT (sizeof(k_known) / sizeof(k_known[0]))
 
 /* --------------------------------------------------------------- helpers */
 
-int64_t moat_update_now(const moat_port *port)
+moat_err moat_update_now(const moat_port *port, int64_t *now)
 {
     int64_t t = 0;
-    if (port == NULL || moat_port_time(port, &t) != MOAT_OK) {
-        return MOAT_UPDATE_NO_TIME;
+    moat_err rc;
+    if (now == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
     }
-    return t;
+    *now = INT64_MAX; /* fail closed: everything is expired at INT64_MAX */
+    if (port == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    rc = moat_port_time(port, &t);
+    if (rc == MOAT_ERR_PORT_NO_TIME) {
+        *now = MOAT_UPDATE_NO_TIME; /* the documented no-time policy */
+        return MOAT_OK;
+    }
+    if (rc != MOAT_OK) {
+        return rc; /* a failing clock is not "no clock" */
+    }
+    *now = t;
+    return MOAT_OK;
 }
 
 moat_err moat_update_version_parse(const char *s, size_t len, moat_update_version *out)
@@ -254,6 +268,7 @@ typedef struct parsed {
     uint8_t klass[MOAT_UPDATE_UUID_SIZE];
     dep deps[MOAT_UPDATE_MAX_DEPS];
     size_t ndeps;
+    uint32_t epoch;  /* "sequence_epoch" */
     bool size_range; /* "size" not an exact integer in 1 .. 2^53-1 */
 } parsed;
 
@@ -420,6 +435,10 @@ static moat_err parse_manifest_payload(const moat_json *p, const moat_update_dev
     if (rc != MOAT_OK) {
         return rc;
     }
+    if (moat_json_get_int(p, "sequence_epoch", 0, MOAT_UPDATE_EPOCH_MAX, &v) != MOAT_OK) {
+        return MOAT_ERR_UPDATE_MANIFEST_FORMAT;
+    }
+    out->epoch = (uint32_t)v;
     rc = get_u32(p, "sequence", 1, &out->m.sequence);
     if (rc != MOAT_OK) {
         return rc;
@@ -487,6 +506,7 @@ moat_err moat_update_manifest_check(const char *doc, size_t doc_len,
     size_t plen = 0;
     int idx = -1;
     uint64_t epoch_hi;
+    uint64_t counter_max;
     size_t i;
     int cmp;
     moat_err rc;
@@ -556,10 +576,22 @@ moat_err moat_update_manifest_check(const char *doc, size_t doc_len,
         rc = MOAT_ERR_UPDATE_EXPIRED;
         goto done;
     }
-    /* 6. Anti-rollback. Counters hold epoch * 2^32 + value. */
+    /* 6. Anti-rollback. Counters hold epoch * 2^32 + value, and the epoch
+     * is the one the manifest was SIGNED for: a root that raises the epoch
+     * (or re-admits a key retired earlier) can never lift an old manifest
+     * into a newer epoch. */
+    if (pm.epoch != root->epoch) {
+        rc = MOAT_ERR_UPDATE_EPOCH;
+        goto done;
+    }
     epoch_hi = (uint64_t)root->epoch << 32;
     pm.m.sequence_counter = epoch_hi | pm.m.sequence;
     pm.m.svn_counter = epoch_hi | pm.m.svn;
+    counter_max = device->counter_max != 0 ? device->counter_max : UINT64_MAX;
+    if (pm.m.sequence_counter > counter_max || pm.m.svn_counter > counter_max) {
+        rc = MOAT_ERR_UPDATE_COUNTER_RANGE; /* refused before anything is persisted */
+        goto done;
+    }
     if (pm.m.sequence_counter <= snap->sequence) {
         rc = MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK;
         goto done;

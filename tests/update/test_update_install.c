@@ -48,6 +48,10 @@ typedef struct dev {
     moat_port port;  /* the fault port */
     moat_port aport; /* the align wrapper (write_align = align) */
     size_t align;
+    /* knobs of the same wrapper (all off by default): */
+    bool narrow;          /* counters are 32 bits: advance above 2^32-1 overflows */
+    bool ctr_corrupt;     /* every counter read reports MOAT_ERR_PORT_CORRUPT */
+    uint32_t bad_slot_p1; /* slot + 1 whose reads fail with MOAT_ERR_PORT_IO; 0: none */
 } dev;
 
 static uint8_t g_img1[IMG_LEN];
@@ -160,10 +164,17 @@ static moat_err aw_entropy(void *c, uint8_t *o, size_t l)
 }
 static moat_err aw_counter_read(void *c, uint32_t id, uint64_t *v)
 {
+    if (((dev *)c)->ctr_corrupt) {
+        *v = 0;
+        return MOAT_ERR_PORT_CORRUPT;
+    }
     return moat_port_counter_read(&((dev *)c)->port, id, v);
 }
 static moat_err aw_counter_advance(void *c, uint32_t id, uint64_t v)
 {
+    if (((dev *)c)->narrow && v > 0xFFFFFFFFu) {
+        return MOAT_ERR_PORT_COUNTER_OVERFLOW; /* a 32-bit hardware counter */
+    }
     return moat_port_counter_advance(&((dev *)c)->port, id, v);
 }
 static moat_err aw_record_read(void *c, uint32_t id, uint8_t *b, size_t cap, size_t *len)
@@ -188,6 +199,10 @@ static moat_err aw_slot_info(void *c, uint32_t s, moat_port_slot_info *i)
 }
 static moat_err aw_slot_read(void *c, uint32_t s, size_t off, uint8_t *b, size_t len)
 {
+    if (((dev *)c)->bad_slot_p1 == s + 1u) {
+        memset(b, 0, len);
+        return MOAT_ERR_PORT_IO; /* a bad flash sector */
+    }
     return moat_port_slot_read(&((dev *)c)->port, s, off, b, len);
 }
 static moat_err aw_slot_write(void *c, uint32_t s, size_t off, const uint8_t *b, size_t len)
@@ -328,7 +343,9 @@ static moat_update_state state_of(const moat_port *port)
 static uint32_t boot(const moat_port *port)
 {
     uint32_t s = 99;
-    assert_int_equal(moat_update_boot(port, &s), MOAT_OK);
+    moat_err crc = MOAT_ERR_INTERNAL;
+    assert_int_equal(moat_update_boot(port, &s, &crc), MOAT_OK);
+    assert_int_equal(crc, MOAT_OK); /* counters at the active image's values */
     return s;
 }
 
@@ -564,7 +581,7 @@ static void test_image_changed_after_hash(void **state)
     assert_int_equal(moat_update_trial(&d->port), MOAT_OK);
     evil = (uint8_t)(g_img1[IMG_LEN - 1] ^ 0xFF);
     assert_int_equal(moat_port_slot_write(&d->inner, 1, IMG_LEN - 1, &evil, 1), MOAT_OK);
-    assert_int_equal(moat_update_boot(&d->port, &slot), MOAT_OK);
+    assert_int_equal(moat_update_boot(&d->port, &slot, NULL), MOAT_OK);
     assert_int_equal(slot, MOAT_UPDATE_SLOT_FACTORY);
     assert_int_equal(state_of(&d->port), MOAT_UPDATE_STATE_REVERTED);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SEQUENCE), 0);
@@ -595,16 +612,41 @@ static void test_counter_not_bumped_before_confirm(void **state)
 {
     dev *d = *state;
     moat_update_manifest m1, m2;
+    moat_update_install st;
+    snap a, b;
     install_v1(&d->port, &m1);
     mk(&m2, g_img2, IMG_LEN, 0, 7, 3, 2);
     assert_int_equal(stage(&d->port, &m2, g_img2), MOAT_OK);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SEQUENCE), 1);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SVN_BASE), 1);
+    /* confirm while only STAGED: refused; install record (byte for byte),
+     * counters and both slots unchanged */
+    take(&d->port, &a);
+    assert_int_equal(a.rec_rc, MOAT_OK);
+    assert_int_equal(a.rec_len, MOAT_UPDATE_INSTALL_RECORD_SIZE);
+    assert_int_equal(moat_update_confirm(&d->port), MOAT_ERR_UPDATE_STATE);
+    take(&d->port, &b);
+    assert_unchanged(&a, &b, 0);
+    assert_unchanged(&a, &b, 1);
+    assert_int_equal(state_of(&d->port), MOAT_UPDATE_STATE_STAGED);
     assert_int_equal(moat_update_trial(&d->port), MOAT_OK);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SEQUENCE), 1);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SVN_BASE), 1);
-    /* confirm before the trial has booted: refused, nothing moves */
+    /* confirm before the trial has booted: refused, nothing moves (the
+     * install record included: still TRIAL, not booted, same bytes) */
+    take(&d->port, &a);
+    assert_int_equal(a.rec_rc, MOAT_OK);
+    assert_int_equal(a.rec_len, MOAT_UPDATE_INSTALL_RECORD_SIZE);
     assert_int_equal(moat_update_confirm(&d->port), MOAT_ERR_UPDATE_STATE);
+    take(&d->port, &b);
+    assert_unchanged(&a, &b, 0);
+    assert_unchanged(&a, &b, 1);
+    assert_int_equal(moat_update_install_read(&d->port, &st), MOAT_OK);
+    assert_int_equal(st.state, MOAT_UPDATE_STATE_TRIAL);
+    assert_false(st.trial_booted);
+    assert_int_equal(st.active.slot, 1);
+    assert_memory_equal(st.active.digest, m1.digest, 32);
+    assert_memory_equal(st.candidate.digest, m2.digest, 32);
     assert_int_equal(boot(&d->port), 0);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SEQUENCE), 1);
     assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SVN_BASE), 1);
@@ -712,7 +754,7 @@ static void test_install_record_malformed(void **state)
     rec[4] = MOAT_UPDATE_STATE_TRIAL; /* check value now wrong */
     assert_int_equal(moat_port_record_write(&d->port, MOAT_UPDATE_RECORD_INSTALL, rec, len), MOAT_OK);
     assert_int_equal(moat_update_install_read(&d->port, &st), MOAT_ERR_UPDATE_INSTALL_RECORD);
-    assert_int_equal(moat_update_boot(&d->port, &slot), MOAT_ERR_UPDATE_INSTALL_RECORD);
+    assert_int_equal(moat_update_boot(&d->port, &slot, NULL), MOAT_ERR_UPDATE_INSTALL_RECORD);
     assert_int_equal(slot, MOAT_PORT_SLOT_COUNT);
     assert_int_equal(moat_port_record_write(&d->port, MOAT_UPDATE_RECORD_INSTALL, rec, 10), MOAT_OK);
     assert_int_equal(moat_update_confirm(&d->port), MOAT_ERR_UPDATE_INSTALL_RECORD);
@@ -727,7 +769,7 @@ static void test_active_image_corrupt(void **state)
     uint32_t slot = 0;
     install_v1(&d->port, &m1);
     assert_int_equal(moat_port_slot_write(&d->inner, 1, 7, &evil, 1), MOAT_OK);
-    assert_int_equal(moat_update_boot(&d->port, &slot), MOAT_ERR_UPDATE_NO_IMAGE);
+    assert_int_equal(moat_update_boot(&d->port, &slot, NULL), MOAT_ERR_UPDATE_NO_IMAGE);
     assert_int_equal(slot, MOAT_PORT_SLOT_COUNT);
 }
 
@@ -756,7 +798,7 @@ static void test_install_bad_arguments(void **state)
     assert_int_equal(moat_update_stream_begin(&s, &d->port, &m), MOAT_OK);
     assert_int_equal(moat_update_stream_write(&s, NULL, 1), MOAT_ERR_INVALID_ARGUMENT);
     assert_int_equal(moat_update_stream_write(&s, g_img1, 1), MOAT_ERR_UPDATE_STREAM_DONE);
-    assert_int_equal(moat_update_boot(&d->port, NULL), MOAT_ERR_INVALID_ARGUMENT);
+    assert_int_equal(moat_update_boot(&d->port, NULL, NULL), MOAT_ERR_INVALID_ARGUMENT);
     assert_int_equal(moat_update_status(NULL, &stt), MOAT_ERR_INVALID_ARGUMENT);
     assert_int_equal(moat_update_trial(NULL), MOAT_ERR_INVALID_ARGUMENT);
     assert_int_equal(moat_update_confirm(NULL), MOAT_ERR_INVALID_ARGUMENT);
@@ -767,7 +809,161 @@ static void test_install_bad_arguments(void **state)
     assert_true(moat_update_stream_size() == sizeof(moat_update_stream));
 }
 
-/* ==================================================== power-cut sweeps */
+/* ============================================ brick resistance (review) */
+
+/*
+ * Review finding (brick.c, scenario A): a port whose counters are 32 bits
+ * refuses the epoch >= 1 values at confirm (MOAT_ERR_PORT_COUNTER_OVERFLOW)
+ * after the record already says CONFIRMED. Every later boot used to fail on
+ * the counter catch-up although the confirmed image is intact. Now it boots
+ * that image and reports the counter error separately; anti-rollback still
+ * holds through the record.
+ */
+static void test_boot_counter_overflow_still_boots_active(void **state)
+{
+    dev *d = *state;
+    const moat_port *port = aligned_port(d, 1);
+    moat_update_manifest m1, old;
+    moat_update_stream s;
+    moat_update_install st;
+    snap a, b;
+    uint32_t slot;
+    moat_err crc;
+    int i;
+
+    d->narrow = true;
+    mk(&m1, g_img1, IMG_LEN, 1, 1, 1, 1);
+    m1.sequence_counter = (1ull << 32) | 1u; /* verified under a root of epoch 1 */
+    m1.svn_counter = (1ull << 32) | 1u;
+    assert_int_equal(stage(port, &m1, g_img1), MOAT_OK);
+    assert_int_equal(moat_update_trial(port), MOAT_OK);
+    assert_int_equal(boot(port), 1); /* the trial boot */
+    assert_int_equal(moat_update_confirm(port), MOAT_ERR_PORT_COUNTER_OVERFLOW);
+    /* the image IS confirmed; only the counters lag */
+    assert_int_equal(moat_update_install_read(port, &st), MOAT_OK);
+    assert_int_equal(st.state, MOAT_UPDATE_STATE_CONFIRMED);
+    assert_int_equal(st.active.slot, 1);
+    assert_int_equal(ctr(port, MOAT_UPDATE_COUNTER_SEQUENCE), 0);
+
+    take(port, &a);
+    for (i = 0; i < 3; i++) {
+        slot = 99;
+        crc = MOAT_OK;
+        assert_int_equal(moat_update_boot(port, &slot, &crc), MOAT_OK);
+        assert_int_equal(slot, 1);
+        assert_int_equal(crc, MOAT_ERR_PORT_COUNTER_OVERFLOW);
+        dev_reboot(d);
+    }
+    take(port, &b);
+    assert_unchanged(&a, &b, 1);
+    /* confirm keeps reporting the counter error (idempotent, nothing changes) */
+    assert_int_equal(moat_update_confirm(port), MOAT_ERR_PORT_COUNTER_OVERFLOW);
+    take(port, &b);
+    assert_unchanged(&a, &b, 1);
+    /* the lagging counters do not open a rollback: the record's active
+     * image (epoch 1) still bars an epoch-0 manifest at begin */
+    mk(&old, g_img2, IMG_LEN, 0, 9, 9, 2);
+    assert_int_equal(moat_update_stream_begin(&s, port, &old), MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK);
+    take(port, &b);
+    assert_unchanged(&a, &b, 1);
+    /* NULL counter_status is allowed */
+    assert_int_equal(moat_update_boot(port, &slot, NULL), MOAT_OK);
+    assert_int_equal(slot, 1);
+    d->narrow = false;
+    /* a port that can hold the values completes them at the next boot */
+    assert_int_equal(moat_update_boot(port, &slot, &crc), MOAT_OK);
+    assert_int_equal(crc, MOAT_OK);
+    assert_true(ctr(port, MOAT_UPDATE_COUNTER_SEQUENCE) == ((1ull << 32) | 1u));
+}
+
+/* Same with a counter that can no longer be read (MOAT_ERR_PORT_CORRUPT). */
+static void test_boot_counter_corrupt_still_boots_active(void **state)
+{
+    dev *d = *state;
+    const moat_port *port = aligned_port(d, 1);
+    moat_update_manifest m1;
+    snap a, b;
+    uint32_t slot = 99;
+    moat_err crc = MOAT_OK;
+    install_v1(port, &m1);
+    take(port, &a);
+    d->ctr_corrupt = true;
+    assert_int_equal(moat_update_boot(port, &slot, &crc), MOAT_OK);
+    assert_int_equal(slot, 1);
+    assert_int_equal(crc, MOAT_ERR_PORT_CORRUPT);
+    assert_int_equal(moat_update_confirm(port), MOAT_ERR_PORT_CORRUPT);
+    d->ctr_corrupt = false;
+    take(port, &b);
+    assert_unchanged(&a, &b, 1);
+    /* and a trial candidate is still tried: the counters never decide the slot */
+    {
+        moat_update_manifest m2;
+        mk(&m2, g_img2, IMG_LEN, 0, 2, 2, 2);
+        assert_int_equal(stage(port, &m2, g_img2), MOAT_OK);
+        assert_int_equal(moat_update_trial(port), MOAT_OK);
+        d->ctr_corrupt = true;
+        slot = 99;
+        assert_int_equal(moat_update_boot(port, &slot, &crc), MOAT_OK);
+        assert_int_equal(slot, 0);
+        assert_int_equal(crc, MOAT_ERR_PORT_CORRUPT);
+        d->ctr_corrupt = false;
+    }
+}
+
+/*
+ * Review finding (brick.c, scenario B): in TRIAL (not yet booted), a
+ * candidate slot that cannot be read (MOAT_ERR_PORT_IO) made every boot
+ * fail. Now the trial is dropped (REVERTED, one record write) and the
+ * verified active image boots; counters and the active slot untouched.
+ */
+static void test_boot_candidate_unreadable_reverts(void **state)
+{
+    dev *d = *state;
+    const moat_port *port = aligned_port(d, 1);
+    moat_update_manifest m1, m2;
+    moat_update_install st;
+    snap a, b;
+    uint32_t slot;
+    moat_err crc;
+    int i;
+    install_v1(port, &m1); /* v1 confirmed in slot 1 */
+    mk(&m2, g_img2, IMG_LEN, 0, 2, 2, 2);
+    assert_int_equal(stage(port, &m2, g_img2), MOAT_OK);
+    assert_int_equal(moat_update_trial(port), MOAT_OK);
+    take(port, &a);
+    d->bad_slot_p1 = 0 + 1u; /* slot 0, the candidate, now unreadable */
+    for (i = 0; i < 3; i++) {
+        slot = 99;
+        crc = MOAT_ERR_INTERNAL;
+        assert_int_equal(moat_update_boot(port, &slot, &crc), MOAT_OK);
+        assert_int_equal(slot, 1);
+        assert_int_equal(crc, MOAT_OK);
+        assert_int_equal(moat_update_install_read(port, &st), MOAT_OK);
+        assert_int_equal(st.state, MOAT_UPDATE_STATE_REVERTED);
+        assert_false(st.candidate.valid);
+        assert_int_equal(st.active.slot, 1);
+        assert_memory_equal(st.active.digest, m1.digest, 32);
+        dev_reboot(d);
+    }
+    d->bad_slot_p1 = 0;
+    take(port, &b);
+    assert_true(a.seq == b.seq && a.svn == b.svn);
+    assert_true(b.seq == 1 && b.svn == 1);
+    assert_memory_equal(a.slot_digest[1], b.slot_digest[1], 32);
+    /* the update can be staged again once the slot is readable */
+    assert_int_equal(stage(port, &m2, g_img2), MOAT_OK);
+    assert_int_equal(moat_update_trial(port), MOAT_OK);
+    assert_int_equal(boot(port), 0);
+    /* an unreadable ACTIVE image is still an error (nothing verified to boot) */
+    assert_int_equal(moat_update_revert(port), MOAT_OK);
+    d->bad_slot_p1 = 1 + 1u;
+    slot = 99;
+    assert_int_equal(moat_update_boot(port, &slot, NULL), MOAT_ERR_PORT_IO);
+    assert_int_equal(slot, MOAT_PORT_SLOT_COUNT);
+    d->bad_slot_p1 = 0;
+}
+
+/* ================================================== power-cut sweeps */
 
 typedef enum flow { FLOW_UPDATE, FLOW_REVERT } flow;
 
@@ -779,7 +975,7 @@ static moat_update_manifest g_m1, g_m2;
 static moat_err run_flow(const moat_port *port, flow f)
 {
     uint32_t s;
-    moat_err rc = moat_update_boot(port, &s);
+    moat_err rc = moat_update_boot(port, &s, NULL);
     if (rc == MOAT_OK) {
         rc = stage(port, &g_m2, g_img2);
     }
@@ -787,13 +983,13 @@ static moat_err run_flow(const moat_port *port, flow f)
         rc = moat_update_trial(port);
     }
     if (rc == MOAT_OK) {
-        rc = moat_update_boot(port, &s);
+        rc = moat_update_boot(port, &s, NULL);
     }
     if (rc == MOAT_OK && f == FLOW_UPDATE) {
         rc = moat_update_confirm(port);
     }
     if (rc == MOAT_OK) {
-        rc = moat_update_boot(port, &s);
+        rc = moat_update_boot(port, &s, NULL);
     }
     return rc;
 }
@@ -813,7 +1009,9 @@ static uint32_t check_consistent(dev *d)
     uint8_t buf[SLOT_SIZE];
     uint8_t dg[32];
     uint64_t seq, svn;
-    assert_int_equal(moat_update_boot(&d->port, &slot), MOAT_OK);
+    moat_err crc = MOAT_ERR_INTERNAL;
+    assert_int_equal(moat_update_boot(&d->port, &slot, &crc), MOAT_OK);
+    assert_int_equal(crc, MOAT_OK);
     w = moat_port_fault_writes(&d->f);
     assert_int_equal(moat_update_install_read(&d->port, &st), MOAT_OK);
     assert_true(st.active.valid);
@@ -941,7 +1139,8 @@ static void sweep(void **state, flow f)
                 moat_port_fault_cut_at(&d->f, m, modes[k]);
                 {
                     uint32_t slot;
-                    assert_int_equal(moat_update_boot(&d->port, &slot), MOAT_ERR_PORT_POWER_CUT);
+                    assert_int_equal(moat_update_boot(&d->port, &slot, NULL),
+                                     MOAT_ERR_PORT_POWER_CUT);
                 }
                 dev_reboot(d);
                 (void)check_consistent(d);
@@ -964,6 +1163,174 @@ static void test_power_cut_stage_trial_confirm(void **state)
 static void test_power_cut_stage_trial_revert(void **state)
 {
     sweep(state, FLOW_REVERT);
+}
+
+/* ------------------------------------ power cuts of an explicit revert */
+
+/*
+ * What a device does when power returns after a cut revert: the boot
+ * decision, then (the application still wanting the update gone) the
+ * revert again if an update is still pending, then the next boot.
+ */
+static moat_err recover_revert(const moat_port *port)
+{
+    uint32_t s;
+    moat_update_state st = MOAT_UPDATE_STATE_NONE;
+    moat_err rc = moat_update_boot(port, &s, NULL);
+    if (rc == MOAT_OK) {
+        rc = moat_update_status(port, &st);
+    }
+    if (rc == MOAT_OK &&
+        (st == MOAT_UPDATE_STATE_TRIAL || st == MOAT_UPDATE_STATE_STAGED)) {
+        rc = moat_update_revert(port);
+    }
+    if (rc == MOAT_OK) {
+        rc = moat_update_boot(port, &s, NULL);
+    }
+    return rc;
+}
+
+/* The goal of a revert, reached: REVERTED, v1 active in slot 1 (byte for
+ * byte), no candidate, counters still at v1 (1/1), and it boots. */
+static void finish_revert(dev *d)
+{
+    moat_update_install st;
+    uint8_t buf[SLOT_SIZE];
+    assert_int_equal(recover_revert(&d->port), MOAT_OK);
+    assert_int_equal(moat_update_install_read(&d->port, &st), MOAT_OK);
+    assert_int_equal(st.state, MOAT_UPDATE_STATE_REVERTED);
+    assert_true(st.active.valid && st.active.slot == 1 && !st.candidate.valid);
+    assert_memory_equal(st.active.digest, g_m1.digest, 32);
+    assert_int_equal(boot(&d->port), 1);
+    assert_int_equal(moat_port_slot_read(&d->port, 1, 0, buf, sizeof(buf)), MOAT_OK);
+    assert_memory_equal(buf, g_img1, IMG_LEN);
+    assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SEQUENCE), 1);
+    assert_int_equal(ctr(&d->port, MOAT_UPDATE_COUNTER_SVN_BASE), 1);
+}
+
+/* From template @p tmpl: moat_update_revert() cut at its write @p n in
+ * @p mode, then power back on. Checks what the cut left: counters and
+ * both slots as in the template (revert writes neither), the install
+ * record either the template's bytes (the write did not land) or REVERTED
+ * to v1; BEFORE/TORN of the first write leave the template's bytes, AFTER
+ * of the last leaves REVERTED. */
+static void revert_cut(dev *d, const char *tmpl, const snap *t, uint32_t n, uint32_t total,
+                       moat_port_fault_cut_mode mode)
+{
+    moat_update_install st;
+    snap b;
+    bool same;
+    restore(d, tmpl);
+    moat_port_fault_cut_at(&d->f, n, mode);
+    assert_int_equal(moat_update_revert(&d->port), MOAT_ERR_PORT_POWER_CUT);
+    assert_true(moat_port_fault_is_cut(&d->f));
+    dev_reboot(d);
+    take(&d->port, &b);
+    assert_true(b.seq == t->seq && b.svn == t->svn);
+    assert_memory_equal(b.slot_digest[0], t->slot_digest[0], 32);
+    assert_memory_equal(b.slot_digest[1], t->slot_digest[1], 32);
+    assert_int_equal(b.rec_rc, MOAT_OK);
+    same = b.rec_len == t->rec_len && memcmp(b.rec, t->rec, sizeof(b.rec)) == 0;
+    if (!same) {
+        assert_int_equal(moat_update_install_read(&d->port, &st), MOAT_OK);
+        assert_int_equal(st.state, MOAT_UPDATE_STATE_REVERTED);
+        assert_true(st.active.slot == 1 && !st.candidate.valid);
+        assert_memory_equal(st.active.digest, g_m1.digest, 32);
+    }
+    if (mode != MOAT_PORT_FAULT_CUT_AFTER && n == 1) {
+        assert_true(same);
+    }
+    if (mode == MOAT_PORT_FAULT_CUT_AFTER && n == total) {
+        assert_false(same);
+    }
+}
+
+/* Sweep every write of moat_update_revert() from template @p tmpl in every
+ * cut mode, with a second cut at every write of the recovery. */
+static void revert_sweep(dev *d, const char *tmpl, unsigned *cases, unsigned *second)
+{
+    static const moat_port_fault_cut_mode modes[] = {
+        MOAT_PORT_FAULT_CUT_BEFORE, MOAT_PORT_FAULT_CUT_AFTER, MOAT_PORT_FAULT_CUT_TORN};
+    snap t;
+    uint32_t total, n, m, r;
+    size_t k;
+
+    /* dry run: the writes of the revert itself (documented: one record write) */
+    restore(d, tmpl);
+    take(&d->port, &t);
+    assert_int_equal(state_of(&d->port), MOAT_UPDATE_STATE_TRIAL);
+    assert_int_equal(moat_update_revert(&d->port), MOAT_OK);
+    total = moat_port_fault_writes(&d->f);
+    assert_int_equal(total, 1);
+    (void)check_consistent(d);
+    finish_revert(d);
+
+    for (k = 0; k < sizeof(modes) / sizeof(modes[0]); k++) {
+        for (n = 1; n <= total; n++) {
+            /* the cut, then the boot decision and the recovery */
+            revert_cut(d, tmpl, &t, n, total, modes[k]);
+            (void)check_consistent(d);
+            finish_revert(d);
+            (*cases)++;
+            /* the writes the recovery makes from that state */
+            revert_cut(d, tmpl, &t, n, total, modes[k]);
+            assert_int_equal(recover_revert(&d->port), MOAT_OK);
+            r = moat_port_fault_writes(&d->f);
+            finish_revert(d);
+            /* a second cut at every one of them */
+            for (m = 1; m <= r; m++) {
+                revert_cut(d, tmpl, &t, n, total, modes[k]);
+                moat_port_fault_cut_at(&d->f, m, modes[k]);
+                assert_int_equal(recover_revert(&d->port), MOAT_ERR_PORT_POWER_CUT);
+                assert_true(moat_port_fault_is_cut(&d->f));
+                dev_reboot(d);
+                (void)check_consistent(d);
+                finish_revert(d);
+                (*second)++;
+            }
+        }
+    }
+}
+
+/*
+ * Power cut at every write of moat_update_revert() itself, called from
+ * TRIAL (before the trial boot: the old image cancels the update; after it:
+ * the trial image rejects itself), modes BEFORE/AFTER/TORN, and a second
+ * cut at every write of the recovery. After each the device boots an
+ * authentic image that is not rolled back (check_consistent), counters
+ * never move, and the revert is finally completed (v1 active).
+ */
+static void test_power_cut_explicit_revert(void **state)
+{
+    dev *d = *state;
+    char trial[160], booted[160];
+    unsigned cases = 0, second = 0;
+
+    /* templates: v1 confirmed in slot 1, v2 staged in slot 0, TRIAL not
+     * booted / TRIAL booted */
+    install_v1(&d->port, &g_m1);
+    mk(&g_m2, g_img2, IMG_LEN, 0, 2, 2, 2);
+    assert_int_equal(stage(&d->port, &g_m2, g_img2), MOAT_OK);
+    assert_int_equal(moat_update_trial(&d->port), MOAT_OK);
+    (void)snprintf(trial, sizeof(trial), "%s.trial", d->dir);
+    (void)snprintf(booted, sizeof(booted), "%s.booted", d->dir);
+    rm_tree(trial);
+    rm_tree(booted);
+    moat_port_posix_close(&d->p);
+    copy_dir(d->dir, trial);
+    dev_open(d);
+    assert_int_equal(boot(&d->port), 0); /* the trial boot */
+    moat_port_posix_close(&d->p);
+    copy_dir(d->dir, booted);
+    dev_open(d);
+
+    revert_sweep(d, trial, &cases, &second);
+    revert_sweep(d, booted, &cases, &second);
+    print_message("explicit revert: %u first cuts, %u second cuts\n", cases, second);
+    assert_int_equal(cases, 6);
+    assert_true(second > 0);
+    rm_tree(trial);
+    rm_tree(booted);
 }
 
 /* A confirm cut between its record write and the counters: the counters
@@ -1076,7 +1443,7 @@ static void test_signed_manifest_install(void **state)
     }
     payload[0] = '\0';
     e2e_append(payload, sizeof(payload),
-               "{\"moat_manifest\":1,\"sequence\":4,\"expires\":%lld,\"vendor_id\":\"%s\","
+               "{\"moat_manifest\":1,\"sequence_epoch\":0,\"sequence\":4,\"expires\":%lld,\"vendor_id\":\"%s\","
                "\"class_id\":\"%s\",\"component\":\"fw\",\"version\":\"2.0.0\",\"svn\":2,"
                "\"size\":%u,\"digest\":{\"alg\":\"sha-256\",\"value\":\"%s\"},\"slot\":1}",
                (long long)(now + 3600), vendor, klass, (unsigned)IMG_LEN, dg);
@@ -1127,8 +1494,12 @@ int main(void)
         T(test_install_record_malformed),
         T(test_active_image_corrupt),
         T(test_install_bad_arguments),
+        T(test_boot_counter_overflow_still_boots_active),
+        T(test_boot_counter_corrupt_still_boots_active),
+        T(test_boot_candidate_unreadable_reverts),
         T(test_power_cut_stage_trial_confirm),
         T(test_power_cut_stage_trial_revert),
+        T(test_power_cut_explicit_revert),
         T(test_power_cut_confirm_counters_completed),
         T(test_signed_manifest_install),
     };

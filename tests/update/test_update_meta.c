@@ -88,6 +88,11 @@ static uint8_t g_jws_work[MOAT_JWS_JSON_WORK_SIZE(DOC_CAP)];
 static char g_root_doc[DOC_CAP];
 static size_t g_root_doc_len;
 
+/* Two images of component "app" (deterministic bytes), installed through
+ * the real install state machine by the tests that need an active image. */
+#define APP_IMG_LEN 1000u
+static uint8_t g_app_img[2][APP_IMG_LEN];
+
 static void dev_open(device *d)
 {
     moat_port_posix_config cfg;
@@ -235,6 +240,7 @@ static size_t root_doc(const root_spec *s, kp *const *signers, size_t n, char *o
 }
 
 typedef struct mf_spec {
+    int64_t epoch; /* "sequence_epoch"; -1: member absent */
     int64_t sequence;
     int64_t expires;
     const char *vendor;
@@ -244,14 +250,16 @@ typedef struct mf_spec {
     int64_t svn;
     const char *size; /* text, to write any number */
     int64_t slot;
-    const char *deps;  /* raw JSON array, or NULL */
-    const char *extra; /* raw members appended, or NULL */
+    const char *deps;   /* raw JSON array, or NULL */
+    const char *extra;  /* raw members appended, or NULL */
+    const char *digest; /* base64url SHA-256 of the image; NULL: DIGEST_B64 */
 } mf_spec;
 
 static mf_spec mf_default(void)
 {
     mf_spec m;
     memset(&m, 0, sizeof(m));
+    m.epoch = 0;
     m.sequence = 2;
     m.expires = NOW + 30 * DAY;
     m.vendor = VENDOR;
@@ -270,13 +278,18 @@ static mf_spec mf_default(void)
 static void mf_payload(const mf_spec *m, char *out, size_t cap)
 {
     out[0] = '\0';
+    append(out, cap, "{\"moat_manifest\":1,");
+    if (m->epoch >= 0) {
+        append(out, cap, "\"sequence_epoch\":%lld,", (long long)m->epoch);
+    }
     append(out, cap,
-           "{\"moat_manifest\":1,\"sequence\":%lld,\"expires\":%lld,\"vendor_id\":\"%s\","
+           "\"sequence\":%lld,\"expires\":%lld,\"vendor_id\":\"%s\","
            "\"class_id\":\"%s\",\"component\":\"%s\",\"version\":\"%s\",\"svn\":%lld,"
-           "\"size\":%s,\"digest\":{\"alg\":\"sha-256\",\"value\":\"" DIGEST_B64 "\"},"
+           "\"size\":%s,\"digest\":{\"alg\":\"sha-256\",\"value\":\"%s\"},"
            "\"slot\":%lld",
            (long long)m->sequence, (long long)m->expires, m->vendor, m->klass, m->component,
-           m->version, (long long)m->svn, m->size, (long long)m->slot);
+           m->version, (long long)m->svn, m->size, m->digest ? m->digest : DIGEST_B64,
+           (long long)m->slot);
     if (m->deps != NULL) {
         append(out, cap, ",\"dependencies\":%s", m->deps);
     }
@@ -358,6 +371,15 @@ static int group_setup(void **state)
     }
     make_key(&X[0], MOAT_CURVE_P256);
     make_key(&X[1], MOAT_CURVE_P256);
+    {
+        uint32_t x = 12345u;
+        size_t j;
+        for (j = 0; j < APP_IMG_LEN; j++) {
+            x = x * 1103515245u + 12345u;
+            g_app_img[0][j] = (uint8_t)(x >> 16);
+            g_app_img[1][j] = (uint8_t)(x >> 8);
+        }
+    }
 
     memset(&g_device, 0, sizeof(g_device));
     assert_int_equal(moat_update_uuid_parse(VENDOR, 36, g_device.vendor_id), MOAT_OK);
@@ -413,6 +435,7 @@ static void fixture_close(void)
 static int setup(void **state)
 {
     (void)state;
+    g_device.counter_max = 0; /* 64-bit counters unless a test says otherwise */
     fixture_open();
     assert_int_equal(moat_update_root_bootstrap(&g_dev.port, g_root_doc, g_root_doc_len, NOW,
                                                 g_work, sizeof(g_work), &g_root),
@@ -429,26 +452,39 @@ static int teardown(void **state)
 
 /* ------------------------------------------------------------- helpers */
 
-static moat_err verify(const char *doc, size_t len, const moat_update_root *root, int64_t now,
-                       moat_update_manifest *m)
+static moat_err verify_dev(const char *doc, size_t len, const moat_update_root *root,
+                           const moat_update_device *dv, int64_t now,
+                           moat_update_manifest *m)
 {
-    return moat_update_manifest_verify(&g_dev.port, doc, len, root, &g_device, now, g_work,
+    return moat_update_manifest_verify(&g_dev.port, doc, len, root, dv, now, g_work,
                                        sizeof(g_work), m);
 }
 
-/* The manifest must be rejected with @p code, its output wiped and the
- * device unchanged. */
-static void expect_reject(const char *doc, size_t len, const moat_update_root *root,
-                          int64_t now, moat_err code)
+static moat_err verify(const char *doc, size_t len, const moat_update_root *root, int64_t now,
+                       moat_update_manifest *m)
+{
+    return verify_dev(doc, len, root, &g_device, now, m);
+}
+
+/* The manifest must be rejected with @p code by @p dv, its output
+ * wiped and the device unchanged. */
+static void expect_reject_dev(const char *doc, size_t len, const moat_update_root *root,
+                              const moat_update_device *dv, int64_t now, moat_err code)
 {
     dev_state before;
     moat_update_manifest m;
     capture(&before);
     memset(&m, 0xA5, sizeof(m));
-    assert_int_equal(verify(doc, len, root, now, &m), code);
+    assert_int_equal(verify_dev(doc, len, root, dv, now, &m), code);
     assert_true(all_zero(&m, sizeof(m)));
     assert_true(all_zero(g_work, sizeof(g_work)));
     assert_unchanged(&before);
+}
+
+static void expect_reject(const char *doc, size_t len, const moat_update_root *root,
+                          int64_t now, moat_err code)
+{
+    expect_reject_dev(doc, len, root, &g_device, now, code);
 }
 
 static void expect_reject_mf(const mf_spec *s, moat_err code)
@@ -493,6 +529,79 @@ static void simulate_confirm(const moat_update_manifest *m)
                      MOAT_OK);
     assert_int_equal(moat_port_counter_advance(&g_dev.port, m->svn_counter_id, m->svn_counter),
                      MOAT_OK);
+}
+
+/* base64url of the SHA-256 of an APP_IMG_LEN-byte image (the manifest's
+ * "digest" value), NUL-terminated. */
+static void app_digest(const uint8_t *img, char out[64])
+{
+    uint8_t h[32];
+    size_t l = 0;
+    assert_int_equal(moat_hash(MOAT_HASH_SHA256, img, APP_IMG_LEN, h), MOAT_OK);
+    assert_int_equal(moat_b64url_encode(h, sizeof(h), out, 64, &l), MOAT_OK);
+    assert_int_equal(l, 43);
+}
+
+static uint64_t counter(uint32_t id)
+{
+    uint64_t v = 0;
+    assert_int_equal(moat_port_counter_read(&g_dev.port, id, &v), MOAT_OK);
+    return v;
+}
+
+/* Install @p img of verified manifest @p m through the real state machine
+ * (stream, trial, trial boot, moat_update_confirm()). The counters do not
+ * move before the confirm, and are exactly the manifest's values after. */
+static void install_image(const moat_update_manifest *m, const uint8_t *img)
+{
+    moat_update_stream st;
+    uint64_t seq0 = counter(MOAT_UPDATE_COUNTER_SEQUENCE);
+    uint64_t svn0 = counter(m->svn_counter_id);
+    uint32_t slot = 99;
+    moat_err crc = MOAT_ERR_INTERNAL;
+    assert_int_equal(moat_update_stream_begin(&st, &g_dev.port, m), MOAT_OK);
+    assert_int_equal(moat_update_stream_write(&st, img, (size_t)m->size), MOAT_OK);
+    assert_int_equal(moat_update_stream_finish(&st), MOAT_OK);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == seq0);
+    assert_true(counter(m->svn_counter_id) == svn0);
+    assert_int_equal(moat_update_trial(&g_dev.port), MOAT_OK);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == seq0);
+    assert_true(counter(m->svn_counter_id) == svn0);
+    assert_int_equal(moat_update_boot(&g_dev.port, &slot, &crc), MOAT_OK); /* the trial boot */
+    assert_int_equal(slot, m->slot);
+    assert_int_equal(crc, MOAT_OK);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == seq0);
+    assert_true(counter(m->svn_counter_id) == svn0);
+    assert_int_equal(moat_update_confirm(&g_dev.port), MOAT_OK);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == m->sequence_counter);
+    assert_true(counter(m->svn_counter_id) == m->svn_counter);
+    slot = 99;
+    assert_int_equal(moat_update_boot(&g_dev.port, &slot, &crc), MOAT_OK);
+    assert_int_equal(slot, m->slot);
+    assert_int_equal(crc, MOAT_OK);
+}
+
+/* The device's "app" 1.2.0 (sequence 1, svn 2) confirmed in slot 1 under
+ * root v1: an active image and non-zero counters for the rotation sweep. */
+static void install_app_v1_2(void)
+{
+    static char doc[DOC_CAP];
+    char dg[64];
+    mf_spec s = mf_default();
+    moat_update_manifest m;
+    size_t len;
+    uint32_t slot = 99;
+    app_digest(g_app_img[0], dg);
+    s.sequence = 1;
+    s.svn = 2;
+    s.digest = dg;
+    len = mf_doc(&s, doc, sizeof(doc));
+    assert_int_equal(verify(doc, len, &g_root, NOW, &m), MOAT_OK);
+    assert_int_equal(moat_update_boot(&g_dev.port, &slot, NULL), MOAT_OK);
+    assert_int_equal(slot, MOAT_UPDATE_SLOT_FACTORY);
+    install_image(&m, g_app_img[0]);
+    assert_int_equal(counter(MOAT_UPDATE_COUNTER_SEQUENCE), 1);
+    assert_int_equal(counter(MOAT_UPDATE_COUNTER_SVN_BASE), 2);
 }
 
 /* =============================================================== tests */
@@ -684,6 +793,155 @@ static void test_attack_field_changed_under_old_signature(void **state)
     mf_payload(&s, payload, sizeof(payload));
     len = swap_payload(doc, sizeof(doc), payload);
     expect_reject(doc, len, &g_root, NOW, MOAT_ERR_JOSE_THRESHOLD);
+}
+
+/* ------------------------------------------------ manifest byte flips */
+
+static int b64url_value(char c)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    const char *at = c != '\0' ? strchr(alphabet, c) : NULL;
+    return at != NULL ? (int)(at - alphabet) : -1;
+}
+
+static char b64url_char(int v)
+{
+    static const char alphabet[] =
+        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    assert_true(v >= 0 && v < 64);
+    return alphabet[v];
+}
+
+/* A valid signed manifest for the flip attacks (its original verifies),
+ * padded by an ignored informational member so that the payload length is
+ * 1 mod 3: its base64url then ends in a character carrying 2 data bits
+ * and 4 zero bits (RFC 4648 section 5, no padding), so the last position
+ * has both canonical and non-canonical replacements. */
+typedef struct flip_doc {
+    char doc[DOC_CAP];
+    size_t len;
+    char payload[PAYLOAD_CAP];
+    size_t b64_start; /* offset of the payload's base64url in doc */
+    size_t b64_len;   /* its length */
+} flip_doc;
+
+static flip_doc g_flip;
+
+static void flip_doc_make(void)
+{
+    static const char xs[] = "xx";
+    char extra[32];
+    mf_spec s = mf_default();
+    moat_update_manifest m;
+    size_t plen;
+    const char *start;
+    const char *end;
+    mf_payload(&s, g_flip.payload, sizeof(g_flip.payload));
+    plen = strlen(g_flip.payload) + 10u; /* ,"note":"" */
+    (void)snprintf(extra, sizeof(extra), ",\"note\":\"%s\"", xs + (2u - (4u - plen % 3u) % 3u));
+    s.extra = extra;
+    mf_payload(&s, g_flip.payload, sizeof(g_flip.payload));
+    assert_int_equal(strlen(g_flip.payload) % 3u, 1u);
+    g_flip.len = sign(g_flip.payload, k_targets2, 2, g_flip.doc, sizeof(g_flip.doc));
+    start = strstr(g_flip.doc, "\"payload\":\"");
+    assert_non_null(start);
+    start += strlen("\"payload\":\"");
+    end = strchr(start, '"');
+    assert_non_null(end);
+    g_flip.b64_start = (size_t)(start - g_flip.doc);
+    g_flip.b64_len = (size_t)(end - start);
+    assert_int_equal(g_flip.b64_len % 4u, 2u);
+    /* the unflipped document is accepted: the flip alone is refused */
+    expect_accept(g_flip.doc, g_flip.len, &g_root, NOW, &m);
+}
+
+/* Replace base64url character @p pos of the payload by @p c: the document
+ * then differs from the signed one in exactly that byte. @p canonical says
+ * whether the new text is canonical base64url (checked by decoding it: it
+ * decodes to a payload of the same length differing from the signed one,
+ * or it is refused as non-canonical). Verification must fail with @p code,
+ * outputs wiped and the device (counters, records, slots) unchanged. */
+static void flip_expect(size_t pos, char c, bool canonical, moat_err code)
+{
+    static char bad[DOC_CAP];
+    static uint8_t dec[PAYLOAD_CAP];
+    size_t dl = 0;
+    size_t i;
+    size_t diff = 0;
+    assert_true(pos < g_flip.b64_len);
+    assert_true(b64url_value(c) >= 0);
+    memcpy(bad, g_flip.doc, g_flip.len + 1u);
+    assert_true(bad[g_flip.b64_start + pos] != c);
+    bad[g_flip.b64_start + pos] = c;
+    for (i = 0; i < g_flip.len; i++) {
+        diff += bad[i] != g_flip.doc[i];
+    }
+    assert_int_equal(diff, 1);
+    if (canonical) {
+        assert_int_equal(moat_b64url_decode(bad + g_flip.b64_start, g_flip.b64_len, dec,
+                                            sizeof(dec), &dl),
+                         MOAT_OK);
+        assert_int_equal(dl, strlen(g_flip.payload));
+        assert_true(memcmp(dec, g_flip.payload, dl) != 0);
+    } else {
+        assert_int_equal(moat_b64url_decode(bad + g_flip.b64_start, g_flip.b64_len, dec,
+                                            sizeof(dec), &dl),
+                         MOAT_ERR_B64_TRAILING_BITS);
+    }
+    expect_reject(bad, g_flip.len, &g_root, NOW, code);
+}
+
+/* Signatures cover the base64url text (RFC 7515 section 5.2), so any
+ * change of the payload fails every signature: fewer than the threshold
+ * of distinct valid signers. */
+static void test_attack_manifest_payload_byte_flipped_first(void **state)
+{
+    int v;
+    (void)state;
+    flip_doc_make();
+    v = b64url_value(g_flip.doc[g_flip.b64_start]);
+    assert_true(v >= 0);
+    flip_expect(0, b64url_char(v ^ 1), true, MOAT_ERR_JOSE_THRESHOLD);
+    flip_expect(0, b64url_char(v ^ 32), true, MOAT_ERR_JOSE_THRESHOLD);
+}
+
+static void test_attack_manifest_payload_byte_flipped_middle(void **state)
+{
+    size_t mid;
+    int v;
+    (void)state;
+    flip_doc_make();
+    mid = g_flip.b64_len / 2u;
+    v = b64url_value(g_flip.doc[g_flip.b64_start + mid]);
+    assert_true(v >= 0);
+    flip_expect(mid, b64url_char(v ^ 1), true, MOAT_ERR_JOSE_THRESHOLD);
+    flip_expect(mid, b64url_char(v ^ 32), true, MOAT_ERR_JOSE_THRESHOLD);
+}
+
+static void test_attack_manifest_payload_byte_flipped_last(void **state)
+{
+    size_t last;
+    int v;
+    (void)state;
+    flip_doc_make();
+    last = g_flip.b64_len - 1u;
+    v = b64url_value(g_flip.doc[g_flip.b64_start + last]);
+    assert_true(v >= 0);
+    assert_int_equal(v & 15, 0); /* 2 data bits, 4 zero bits */
+    /* canonical flips of the last character (a data bit) */
+    flip_expect(last, b64url_char(v ^ 16), true, MOAT_ERR_JOSE_THRESHOLD);
+    flip_expect(last, b64url_char(v ^ 32), true, MOAT_ERR_JOSE_THRESHOLD);
+    /* a canonical flip next to it (its low bits are data bits) */
+    flip_expect(last - 1u,
+                b64url_char(b64url_value(g_flip.doc[g_flip.b64_start + last - 1u]) ^ 1),
+                true, MOAT_ERR_JOSE_THRESHOLD);
+    /* a non-canonical last character (a trailing bit set): the signatures
+     * over the text are checked first and fail, so the payload is never
+     * decoded (moat_jws_json_verify() decodes it only once the threshold is
+     * met): the threshold error, not the base64url one */
+    flip_expect(last, b64url_char(v ^ 1), false, MOAT_ERR_JOSE_THRESHOLD);
+    flip_expect(last, b64url_char(v ^ 8), false, MOAT_ERR_JOSE_THRESHOLD);
 }
 
 static void test_attack_mix_and_match(void **state)
@@ -915,6 +1173,7 @@ static void test_attack_fast_forward_and_root_recovery(void **state)
         char payload[PAYLOAD_CAP];
         kp *const signers[] = {&U[0], &U[2]};
         s.svn = 0;
+        s.epoch = 1; /* issued for the new epoch */
         mf_payload(&s, payload, sizeof(payload));
         len = sign(payload, signers, 2, doc, sizeof(doc));
         expect_accept(doc, len, &v2, NOW, &m);
@@ -938,6 +1197,121 @@ static void test_attack_fast_forward_and_root_recovery(void **state)
         g_root = v2;
         expect_rotate_reject(doc, len, NOW, MOAT_ERR_UPDATE_ROOT_EPOCH);
     }
+}
+
+/*
+ * Fast-forward recovery through the REAL install path: the compromised
+ * targets keys' manifest (largest sequence and svn) is installed and
+ * confirmed by moat_update_confirm(); after the root rotation that raises
+ * the epoch and replaces the targets keys, an epoch-1 manifest is staged,
+ * tried, booted and confirmed, and moat_update_confirm() itself advances
+ * the counters to the epoch-1 values (epoch * 2^32 + value). An A/B device
+ * ("app" may stage into slot 0 or 1) so both images have a staging slot.
+ */
+static void test_fast_forward_recovery_real_confirm(void **state)
+{
+    static char doc[DOC_CAP];
+    static char ff_doc[DOC_CAP];
+    char dg0[64], dg1[64];
+    moat_update_device ab = g_device;
+    moat_update_manifest ff, m;
+    moat_update_root v2;
+    moat_update_install st;
+    mf_spec s;
+    size_t len, ff_len;
+    uint32_t slot = 99;
+    moat_err crc = MOAT_ERR_INTERNAL;
+    (void)state;
+    ab.components[0].slots = (1u << 0) | (1u << 1);
+    app_digest(g_app_img[0], dg0);
+    app_digest(g_app_img[1], dg1);
+    assert_int_equal(moat_update_boot(&g_dev.port, &slot, NULL), MOAT_OK);
+    assert_int_equal(slot, MOAT_UPDATE_SLOT_FACTORY);
+
+    /* The compromise: sequence and svn at their largest, installed and
+     * confirmed for real (slot 1). */
+    s = mf_default();
+    s.sequence = MOAT_UPDATE_SEQUENCE_MAX;
+    s.svn = MOAT_UPDATE_SEQUENCE_MAX;
+    s.digest = dg0;
+    ff_len = mf_doc(&s, ff_doc, sizeof(ff_doc));
+    assert_int_equal(verify_dev(ff_doc, ff_len, &g_root, &ab, NOW, &ff), MOAT_OK);
+    install_image(&ff, g_app_img[0]);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == MOAT_UPDATE_SEQUENCE_MAX);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SVN_BASE) == MOAT_UPDATE_SEQUENCE_MAX);
+    ab.components[0].installed = (moat_update_version){1, 2, 0};
+
+    /* Every later legitimate epoch-0 manifest is refused. */
+    s = mf_default();
+    s.sequence = 100;
+    s.svn = 0;
+    s.version = "1.3.0";
+    s.digest = dg1;
+    s.slot = 0;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_reject_dev(doc, len, &g_root, &ab, NOW, MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK);
+
+    /* Root v2: epoch 1, new targets keys, persisted by the real rotation. */
+    {
+        root_spec r = spec_v2();
+        kp *const signers[] = {&R[0], &R[1], &N[0], &N[1]};
+        moat_update_root stored;
+        r.epoch = 1;
+        r.targets[0] = &U[0];
+        r.targets[1] = &U[1];
+        r.targets[2] = &U[2];
+        len = root_doc(&r, signers, 4, doc, sizeof(doc));
+        assert_int_equal(moat_update_root_rotate(&g_dev.port, &g_root, doc, len, NOW, g_work,
+                                                 sizeof(g_work), &v2),
+                         MOAT_OK);
+        assert_int_equal(v2.epoch, 1);
+        assert_int_equal(moat_update_root_load(&g_dev.port, &stored), MOAT_OK);
+        assert_memory_equal(&stored, &v2, sizeof(stored));
+    }
+    /* The compromised manifest no longer verifies (its keys are gone). */
+    expect_reject_dev(ff_doc, ff_len, &v2, &ab, NOW, MOAT_ERR_JOSE_THRESHOLD);
+
+    /* The recovery manifest: epoch 1, sequence 1, svn 0, into slot 0. */
+    {
+        char payload[PAYLOAD_CAP];
+        kp *const signers[] = {&U[0], &U[2]};
+        s.epoch = 1;
+        s.sequence = 1;
+        mf_payload(&s, payload, sizeof(payload));
+        len = sign(payload, signers, 2, doc, sizeof(doc));
+    }
+    {
+        dev_state before;
+        capture(&before);
+        assert_int_equal(verify_dev(doc, len, &v2, &ab, NOW, &m), MOAT_OK);
+        assert_unchanged(&before);
+    }
+    assert_true(m.sequence_counter == ((1ull << 32) | 1u));
+    assert_true(m.svn_counter == (1ull << 32));
+    assert_int_equal(m.slot, 0);
+    assert_int_equal(m.root_version, 2);
+
+    /* Staged, tried, booted: counters unchanged; confirmed through
+     * moat_update_confirm(): counters at the epoch-1 values. */
+    install_image(&m, g_app_img[1]);
+    assert_true(counter(MOAT_UPDATE_COUNTER_SEQUENCE) == ((1ull << 32) | 1u));
+    assert_true(counter(MOAT_UPDATE_COUNTER_SVN_BASE) == (1ull << 32));
+    assert_int_equal(moat_update_install_read(&g_dev.port, &st), MOAT_OK);
+    assert_int_equal(st.state, MOAT_UPDATE_STATE_CONFIRMED);
+    assert_true(st.active.valid && !st.candidate.valid);
+    assert_int_equal(st.active.slot, 0);
+    assert_memory_equal(st.active.digest, m.digest, 32);
+    assert_true(st.active.sequence_counter == m.sequence_counter);
+    assert_true(st.active.svn_counter == m.svn_counter);
+    slot = 99;
+    assert_int_equal(moat_update_boot(&g_dev.port, &slot, &crc), MOAT_OK);
+    assert_int_equal(slot, 0);
+    assert_int_equal(crc, MOAT_OK);
+
+    /* Rollback protection holds in the new epoch: the recovery manifest
+     * replayed, and the compromised one, are refused, nothing changed. */
+    expect_reject_dev(doc, len, &v2, &ab, NOW, MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK);
+    expect_reject_dev(ff_doc, ff_len, &v2, &ab, NOW, MOAT_ERR_JOSE_THRESHOLD);
 }
 
 static void test_attack_expired_manifest(void **state)
@@ -968,8 +1342,12 @@ static void test_freeze_without_time(void **state)
     expect_accept(doc, len, &g_root, MOAT_UPDATE_NO_TIME, &m);
     /* ... the port-provided "no time" gives the same result ... */
     moat_port_fault_set_clock(&g_dev.fault, 0, true);
-    assert_true(moat_update_now(&g_dev.port) == MOAT_UPDATE_NO_TIME);
-    expect_accept(doc, len, &g_root, moat_update_now(&g_dev.port), &m);
+    {
+        int64_t now = 0;
+        assert_int_equal(moat_update_now(&g_dev.port, &now), MOAT_OK);
+        assert_true(now == MOAT_UPDATE_NO_TIME);
+        expect_accept(doc, len, &g_root, now, &m);
+    }
     moat_port_fault_set_clock(&g_dev.fault, 0, false);
     /* ... but monotonicity still holds: a frozen attacker can withhold,
      * never roll back. */
@@ -1157,6 +1535,313 @@ static void test_attack_size_2_pow_63(void **state)
     len = mf_doc(&s, doc, sizeof(doc));
     expect_accept(doc, len, &g_root, NOW, &m);
     assert_int_equal(m.size, SLOT_SIZE);
+}
+
+/*
+ * Review finding (epoch.c): a manifest carried no epoch, and was compared in
+ * the epoch of whichever root verified it. Root v2 retires targets key set
+ * T, root v3 raises the epoch and re-admits T (allowed: no v2 targets key
+ * remains), and an OLD T-signed manifest (sequence 5, svn 1: a vulnerable
+ * build) would then count as epoch 1 and pass the epoch-0 counters
+ * (sequence 100, svn 7). The signed "sequence_epoch" binds it to epoch 0.
+ */
+static void test_attack_old_manifest_replayed_in_new_epoch(void **state)
+{
+    static char doc[DOC_CAP];
+    static char old_doc[DOC_CAP];
+    mf_spec s = mf_default();
+    moat_update_root v2, v3;
+    moat_update_manifest m;
+    size_t len, old_len;
+    (void)state;
+
+    /* The old manifest, signed in epoch 0 by T, and the device's epoch-0
+     * counters well above it (it confirmed sequence 100, svn 7). */
+    s.sequence = 5;
+    s.svn = 1;
+    s.version = "2.0.0";
+    old_len = mf_doc(&s, old_doc, sizeof(old_doc));
+    assert_int_equal(moat_port_counter_advance(&g_dev.port, MOAT_UPDATE_COUNTER_SEQUENCE, 100),
+                     MOAT_OK);
+    assert_int_equal(moat_port_counter_advance(&g_dev.port, MOAT_UPDATE_COUNTER_SVN_BASE, 7),
+                     MOAT_OK);
+    expect_reject(old_doc, old_len, &g_root, NOW, MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK);
+
+    /* v2: epoch 0, T retired for U. */
+    {
+        root_spec r = spec_v2();
+        kp *const signers[] = {&R[0], &R[1], &N[0], &N[1]};
+        r.targets[0] = &U[0];
+        r.targets[1] = &U[1];
+        r.targets[2] = &U[2];
+        len = root_doc(&r, signers, 4, doc, sizeof(doc));
+        assert_int_equal(moat_update_root_rotate(&g_dev.port, &g_root, doc, len, NOW, g_work,
+                                                 sizeof(g_work), &v2),
+                         MOAT_OK);
+    }
+    /* v3: epoch 1, T re-admitted (no v2 targets key kept: the epoch rule
+     * allows it). */
+    {
+        root_spec r = spec_v2();
+        kp *const signers[] = {&N[0], &N[1]};
+        r.version = 3;
+        r.epoch = 1;
+        len = root_doc(&r, signers, 2, doc, sizeof(doc));
+        assert_int_equal(moat_update_root_rotate(&g_dev.port, &v2, doc, len, NOW, g_work,
+                                                 sizeof(g_work), &v3),
+                         MOAT_OK);
+        assert_int_equal(v3.epoch, 1);
+    }
+    /* The old manifest verifies its signatures under v3, but it was issued
+     * for epoch 0: refused, output wiped, nothing changed. */
+    expect_reject(old_doc, old_len, &v3, NOW, MOAT_ERR_UPDATE_EPOCH);
+    expect_reject(old_doc, old_len, &v3, MOAT_UPDATE_NO_TIME, MOAT_ERR_UPDATE_EPOCH);
+    /* The same content without the member (the old format) is malformed. */
+    s.epoch = -1;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_reject(doc, len, &v3, NOW, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    /* A manifest issued for epoch 1 is what recovery uses: accepted. */
+    s.epoch = 1;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_accept(doc, len, &v3, NOW, &m);
+    assert_true(m.sequence_counter == ((1ull << 32) | 5u));
+    assert_true(m.svn_counter == ((1ull << 32) | 1u));
+    /* ... and an epoch-1 manifest is refused under an epoch-0 root. */
+    expect_reject(doc, len, &g_root, NOW, MOAT_ERR_UPDATE_EPOCH);
+}
+
+/* "sequence_epoch" is required, an exact integer in 0 .. 2^31-1. */
+static void test_manifest_epoch_member(void **state)
+{
+    mf_spec s = mf_default();
+    (void)state;
+    s.epoch = -1;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    s.epoch = (int64_t)MOAT_UPDATE_EPOCH_MAX + 1;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    s.epoch = MOAT_UPDATE_EPOCH_MAX;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_EPOCH); /* well-formed, not the root's epoch */
+    s.epoch = 1;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_EPOCH);
+    s.epoch = -1;
+    s.extra = ",\"sequence_epoch\":\"0\"";
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    s.extra = ",\"sequence_epoch\":0.0";
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    s.extra = ",\"sequence_epoch\":0";
+    {
+        static char doc[DOC_CAP];
+        moat_update_manifest m;
+        size_t len = mf_doc(&s, doc, sizeof(doc));
+        expect_accept(doc, len, &g_root, NOW, &m);
+    }
+    /* the member is defined by the format: "critical" may not list it */
+    s.extra = ",\"sequence_epoch\":0,\"critical\":[\"sequence_epoch\"]";
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+}
+
+/*
+ * Review finding (brick.c), first half: a port whose counters are 32 bits
+ * cannot hold epoch >= 1 values. The device declares it (counter_max) and
+ * such manifests are refused at verification, before anything is staged.
+ */
+static void test_attack_counter_range_narrow_port(void **state)
+{
+    static char doc[DOC_CAP];
+    mf_spec s = mf_default();
+    moat_update_root e1 = g_root;
+    moat_update_manifest m;
+    size_t len;
+    (void)state;
+    g_device.counter_max = 0xFFFFFFFFu;
+    /* epoch 0: every value fits, up to the largest */
+    s.sequence = MOAT_UPDATE_SEQUENCE_MAX;
+    s.svn = MOAT_UPDATE_SEQUENCE_MAX;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_accept(doc, len, &g_root, NOW, &m);
+    /* epoch 1 (a root that raised it): 2^32 + 2 does not fit */
+    e1.epoch = 1;
+    s = mf_default();
+    s.epoch = 1;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_reject(doc, len, &e1, NOW, MOAT_ERR_UPDATE_COUNTER_RANGE);
+    /* any narrower maximum: the sequence, then the svn */
+    g_device.counter_max = 2;
+    s = mf_default();
+    s.sequence = 3;
+    s.svn = 1;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_COUNTER_RANGE);
+    s.sequence = 2;
+    s.svn = 3;
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_COUNTER_RANGE);
+    s.svn = 2;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_accept(doc, len, &g_root, NOW, &m);
+    g_device.counter_max = 0; /* 0: 64-bit counters */
+    s = mf_default();
+    s.epoch = 1;
+    len = mf_doc(&s, doc, sizeof(doc));
+    expect_accept(doc, len, &e1, NOW, &m);
+    assert_true(m.sequence_counter == ((1ull << 32) | 2u));
+}
+
+/* A port whose clock FAILS (not "has no time"). */
+static moat_err io_time(void *ctx, int64_t *t)
+{
+    (void)ctx;
+    *t = 0;
+    return MOAT_ERR_PORT_IO;
+}
+
+static moat_err io_entropy(void *ctx, uint8_t *out, size_t len)
+{
+    (void)ctx;
+    memset(out, 0, len);
+    return MOAT_ERR_PORT_ENTROPY;
+}
+
+/*
+ * Review finding: moat_update_now() mapped every clock error to NO_TIME,
+ * silently turning expiry off. Only MOAT_ERR_PORT_NO_TIME means "no time";
+ * any other error is returned, and the time given back (INT64_MAX) makes
+ * every root and manifest expired for a caller that ignores it.
+ */
+static void test_now_clock_error_fails_closed(void **state)
+{
+    static const moat_port_ops io_ops = {
+        .abi_version = MOAT_PORT_ABI_VERSION, .entropy = io_entropy, .time_now = io_time};
+    const moat_port io_port = {.ops = &io_ops, .ctx = NULL};
+    static char doc[DOC_CAP];
+    mf_spec s = mf_default();
+    moat_update_root out;
+    int64_t now = 0;
+    size_t len;
+    (void)state;
+    s.expires = 0; /* long expired: accepted only without trusted time */
+    len = mf_doc(&s, doc, sizeof(doc));
+
+    /* a transient I/O error of the clock: an error, not "no time" */
+    assert_int_equal(moat_update_now(&io_port, &now), MOAT_ERR_PORT_IO);
+    assert_true(now == INT64_MAX);
+    expect_reject(doc, len, &g_root, now, MOAT_ERR_UPDATE_ROOT_EXPIRED);
+    assert_int_equal(moat_update_root_check(NULL, g_root_doc, g_root_doc_len, now, g_work,
+                                            sizeof(g_work), &out),
+                     MOAT_ERR_UPDATE_ROOT_EXPIRED);
+    assert_true(all_zero(&out, sizeof(out)));
+    /* power off (fault port): an error as well */
+    now = 0;
+    moat_port_fault_cut_at(&g_dev.fault, moat_port_fault_writes(&g_dev.fault) + 1u,
+                           MOAT_PORT_FAULT_CUT_BEFORE);
+    assert_int_equal(moat_port_record_write(&g_dev.port, 60, (const uint8_t *)"x", 1),
+                     MOAT_ERR_PORT_POWER_CUT);
+    assert_int_equal(moat_update_now(&g_dev.port, &now), MOAT_ERR_PORT_POWER_CUT);
+    assert_true(now == INT64_MAX);
+    dev_reboot(&g_dev);
+    /* only "no trusted time" is the no-time policy */
+    moat_port_fault_set_clock(&g_dev.fault, 0, true);
+    assert_int_equal(moat_update_now(&g_dev.port, &now), MOAT_OK);
+    assert_true(now == MOAT_UPDATE_NO_TIME);
+    {
+        moat_update_manifest m;
+        expect_accept(doc, len, &g_root, now, &m);
+    }
+    moat_port_fault_set_clock(&g_dev.fault, 0, false);
+    assert_int_equal(moat_update_now(&g_dev.port, &now), MOAT_OK);
+    assert_true(now != MOAT_UPDATE_NO_TIME && now != INT64_MAX);
+    /* bad arguments */
+    assert_int_equal(moat_update_now(NULL, &now), MOAT_ERR_INVALID_ARGUMENT);
+    assert_true(now == INT64_MAX);
+    assert_int_equal(moat_update_now(&g_dev.port, NULL), MOAT_ERR_INVALID_ARGUMENT);
+}
+
+/*
+ * Review finding: integers written 1.0, 1e0 or 5.0000000000000001 were read
+ * as their value (a verifier that keeps the literal's type, such as
+ * Python's, refuses them: two verifiers must never disagree). Only integer
+ * literals are integers now.
+ */
+static void test_attack_non_integer_literals(void **state)
+{
+    static char doc[DOC_CAP];
+    static const char *const forms[] = {"2.0", "2e0", "2E0", "0.2e1", "2.0000000000000001",
+                                        "20e-1"};
+    mf_spec s = mf_default();
+    moat_update_root out;
+    size_t i, len;
+    (void)state;
+    for (i = 0; i < sizeof(forms) / sizeof(forms[0]); i++) {
+        char payload[PAYLOAD_CAP];
+        char *at;
+        /* "sequence":2 -> "sequence":<form>, under a valid signature */
+        s = mf_default();
+        mf_payload(&s, payload, sizeof(payload));
+        at = strstr(payload, "\"sequence\":2,");
+        assert_non_null(at);
+        {
+            char tail[PAYLOAD_CAP];
+            strcpy(tail, at + strlen("\"sequence\":2"));
+            at[0] = '\0';
+            append(payload, sizeof(payload), "\"sequence\":%s%s", forms[i], tail);
+        }
+        len = sign(payload, k_targets2, 2, doc, sizeof(doc));
+        expect_reject(doc, len, &g_root, NOW, MOAT_ERR_UPDATE_MANIFEST_FORMAT);
+    }
+    /* size: a non-integer literal is a size error (decided without arithmetic) */
+    s = mf_default();
+    s.size = "1000.0";
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_SIZE);
+    s.size = "1e3";
+    expect_reject_mf(&s, MOAT_ERR_UPDATE_SIZE);
+    /* svn, slot, the type marker */
+    {
+        static const char *const members[] = {"\"svn\":3", "\"slot\":1", "\"moat_manifest\":1"};
+        static const char *const repl[] = {"\"svn\":3.0", "\"slot\":1e0", "\"moat_manifest\":1.0"};
+        static const moat_err want[] = {MOAT_ERR_UPDATE_MANIFEST_FORMAT,
+                                        MOAT_ERR_UPDATE_MANIFEST_FORMAT,
+                                        MOAT_ERR_UPDATE_WRONG_TYPE};
+        for (i = 0; i < 3; i++) {
+            char payload[PAYLOAD_CAP];
+            char tail[PAYLOAD_CAP];
+            char *at;
+            s = mf_default();
+            mf_payload(&s, payload, sizeof(payload));
+            at = strstr(payload, members[i]);
+            assert_non_null(at);
+            strcpy(tail, at + strlen(members[i]));
+            at[0] = '\0';
+            append(payload, sizeof(payload), "%s%s", repl[i], tail);
+            len = sign(payload, k_targets2, 2, doc, sizeof(doc));
+            expect_reject(doc, len, &g_root, NOW, want[i]);
+        }
+    }
+    /* a trust root: "version":1.0 is not a version */
+    {
+        char payload[PAYLOAD_CAP];
+        char tail[PAYLOAD_CAP];
+        char *at;
+        root_spec r = spec_v1();
+        kp *const signers[] = {&R[0], &R[1]};
+        root_payload(&r, payload, sizeof(payload));
+        at = strstr(payload, "\"version\":1,");
+        assert_non_null(at);
+        strcpy(tail, at + strlen("\"version\":1"));
+        at[0] = '\0';
+        append(payload, sizeof(payload), "\"version\":1.0%s", tail);
+        len = sign(payload, signers, 2, doc, sizeof(doc));
+        memset(&out, 0xA5, sizeof(out));
+        assert_int_equal(moat_update_root_check(NULL, doc, len, NOW, g_work, sizeof(g_work), &out),
+                         MOAT_ERR_UPDATE_ROOT_FORMAT);
+        assert_true(all_zero(&out, sizeof(out)));
+    }
+    /* unknown informational members may still carry any number */
+    s = mf_default();
+    s.extra = ",\"ratio\":0.5,\"big\":1e300";
+    {
+        moat_update_manifest m;
+        len = mf_doc(&s, doc, sizeof(doc));
+        expect_accept(doc, len, &g_root, NOW, &m);
+        assert_int_equal(m.sequence, 2);
+    }
 }
 
 static void test_manifest_format_rules(void **state)
@@ -1375,6 +2060,33 @@ static void assert_device_verifies(const moat_update_root *r)
     assert_int_equal(verify(doc, len, r, NOW, &m), MOAT_OK);
 }
 
+/*
+ * Rotation writes the root record only: counters, slots and every other
+ * record (the install record included) are as in @p before, and the boot
+ * decision still boots the active image (slot @p active_slot, re-hashed by
+ * moat_update_boot(), counters complete), changing nothing.
+ */
+static void assert_rotation_left_device(const dev_state *before, uint32_t active_slot)
+{
+    dev_state after;
+    uint32_t slot = 99;
+    moat_err crc = MOAT_ERR_INTERNAL;
+    uint32_t pass;
+    for (pass = 0; pass < 2; pass++) {
+        capture(&after);
+        after.rrc[MOAT_UPDATE_RECORD_ROOT] = before->rrc[MOAT_UPDATE_RECORD_ROOT];
+        after.rlen[MOAT_UPDATE_RECORD_ROOT] = before->rlen[MOAT_UPDATE_RECORD_ROOT];
+        memcpy(after.rec[MOAT_UPDATE_RECORD_ROOT], before->rec[MOAT_UPDATE_RECORD_ROOT],
+               sizeof(after.rec[0]));
+        assert_memory_equal(before, &after, sizeof(after));
+        if (pass == 0) {
+            assert_int_equal(moat_update_boot(&g_dev.port, &slot, &crc), MOAT_OK);
+            assert_int_equal(slot, active_slot);
+            assert_int_equal(crc, MOAT_OK);
+        }
+    }
+}
+
 static void test_power_cut_root_rotation(void **state)
 {
     static char doc[DOC_CAP];
@@ -1403,7 +2115,10 @@ static void test_power_cut_root_rotation(void **state)
             bool fired;
             moat_err rc;
             uint32_t k;
+            dev_state dev0;
             setup(NULL);
+            install_app_v1_2(); /* an active image (slot 1), counters 1/2 */
+            capture(&dev0);
             moat_port_fault_reboot(&g_dev.fault); /* count from the rotation */
             moat_port_fault_cut_at(&g_dev.fault, n, modes[mi]);
             rc = moat_update_root_rotate(&g_dev.port, &v1, doc, len, NOW, g_work,
@@ -1414,6 +2129,7 @@ static void test_power_cut_root_rotation(void **state)
                 assert_int_equal(rc, MOAT_OK);
                 assert_memory_equal(&out, &v2, sizeof(out));
                 assert_true(n >= 2); /* at least one write was cut */
+                assert_rotation_left_device(&dev0, 1);
                 teardown(NULL);
                 break;
             }
@@ -1421,6 +2137,9 @@ static void test_power_cut_root_rotation(void **state)
             assert_int_equal(rc, MOAT_ERR_PORT_POWER_CUT);
             assert_true(all_zero(&out, sizeof(out)));
             dev_reboot(&g_dev);
+            /* Counters, slots and the install record untouched; the active
+             * image still boots. */
+            assert_rotation_left_device(&dev0, 1);
             /* Exactly the old or the new root, and the device verifies. */
             assert_int_equal(moat_update_root_load(&g_dev.port, &cur), MOAT_OK);
             assert_root_is(&cur, &v1, &v2, &is_new);
@@ -1438,6 +2157,7 @@ static void test_power_cut_root_rotation(void **state)
                 if (moat_port_fault_is_cut(&g_dev.fault)) {
                     assert_int_equal(rc, MOAT_ERR_PORT_POWER_CUT);
                     dev_reboot(&g_dev);
+                    assert_rotation_left_device(&dev0, 1);
                     assert_int_equal(moat_update_root_load(&g_dev.port, &cur), MOAT_OK);
                     assert_root_is(&cur, &v1, &v2, &is_new);
                     assert_device_verifies(&cur);
@@ -1449,6 +2169,7 @@ static void test_power_cut_root_rotation(void **state)
             }
             assert_int_equal(moat_update_root_load(&g_dev.port, &cur), MOAT_OK);
             assert_memory_equal(&cur, &v2, sizeof(cur));
+            assert_rotation_left_device(&dev0, 1);
             assert_device_verifies(&cur);
             /* Retrying from the old root after the new one is in place is
              * refused without harm. */
@@ -1518,6 +2239,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attack_one_key_two_kids, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_field_changed_under_old_signature, setup,
                                         teardown),
+        cmocka_unit_test_setup_teardown(test_attack_manifest_payload_byte_flipped_first, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_attack_manifest_payload_byte_flipped_middle, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_attack_manifest_payload_byte_flipped_last, setup,
+                                        teardown),
         cmocka_unit_test_setup_teardown(test_attack_mix_and_match, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_duplicate_keys, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_unknown_critical_field, setup, teardown),
@@ -1526,6 +2253,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attack_rollback_svn, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_rollback_sequence, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_fast_forward_and_root_recovery, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_fast_forward_recovery_real_confirm, setup,
                                         teardown),
         cmocka_unit_test_setup_teardown(test_attack_expired_manifest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_freeze_without_time, setup, teardown),
@@ -1537,6 +2266,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attack_wrong_component_or_slot, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_unmet_dependency, setup, teardown),
         cmocka_unit_test_setup_teardown(test_attack_size_2_pow_63, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attack_old_manifest_replayed_in_new_epoch, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_manifest_epoch_member, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attack_counter_range_narrow_port, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_now_clock_error_fails_closed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_attack_non_integer_literals, setup, teardown),
         cmocka_unit_test_setup_teardown(test_manifest_format_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_root_rules, setup, teardown),
         cmocka_unit_test_setup_teardown(test_helpers, setup, teardown),

@@ -1626,3 +1626,240 @@ __all__ += ["EAT_PROFILE", "DBGSTAT", "DBGSTAT_PRODUCTION", "DICE_MODES", "TCB_F
             "tcb_info_parse", "tcb_info_from_cert", "eat_ueid", "eat_issue", "NonceStore",
             "Evidence", "eat_verify", "refvals_validate", "AttestationResult", "appraise",
             "attestation_result_sign", "b64url"]
+
+
+# ------------------------------------------------------- failure reports
+
+#: Failure kinds (moat_report_kind), by their JSON names.
+REPORT_KINDS = {"crash": 1, "watchdog_reset": 2, "update_failure": 3,
+                "attestation_failure": 4, "security_violation": 5}
+
+
+def report_batch_verify(token, device_public_key, device_id=None):
+    """Verify a failure-report batch (moat_report_batch_verify) under the
+    device's :class:`PublicKey` (its attestation alias key, or its device
+    key) and return its claims as a dict: ``iss``, ``iat`` (when the device
+    had trusted time), ``moat_report``, ``first_id``, ``last_id``,
+    ``dropped`` and ``events`` (each with ``id``, ``kind``, ``component``,
+    ``version``, ``code`` and ``time`` or ``boot``). ``device_id``: the
+    "iss" required (None: any). Raises :class:`MoatError` with the exact
+    check that failed."""
+    if not isinstance(device_public_key, PublicKey):
+        raise TypeError("device_public_key must be a moat.PublicKey")
+    if device_id is not None and not isinstance(device_id, str):
+        raise TypeError("device_id must be a str or None")
+    claims = _check(_ll.report_batch_verify(_text_in(token, "token"), device_public_key._curve,
+                                            device_public_key._point, device_id),
+                    "report batch")
+    return _json.loads(claims.decode("utf-8"))
+
+
+def report_ack(batch, service_key, iat=None):
+    """Acknowledge a verified batch (the dict of :func:`report_batch_verify`)
+    through its ``last_id``: a JWT (typ "moat-report-ack+jwt") signed by the
+    service's :class:`PrivateKey` (moat_report_ack_sign). ``iat``: seconds
+    since 1970, or None for no "iat". Returns the token (str)."""
+    if not isinstance(batch, dict):
+        raise TypeError("batch must be the dict returned by report_batch_verify()")
+    device, through = batch.get("iss"), batch.get("last_id")
+    if not isinstance(device, str) or not isinstance(through, int) or through < 1:
+        raise ValueError("batch lacks a device id (iss) or a last_id")
+    return _check(_ll.report_ack_sign(_private(service_key, "service_key"), device, through,
+                                      0 if iat is None else 1, 0 if iat is None else int(iat)),
+                  "report ack").decode("ascii")
+
+
+class ReportDevice:
+    """A simulated reporting device: moat's C ring (moat_report_*) over an
+    in-memory port, for tests and tools. ``device_id`` is its "iss".
+    Nothing survives the object except through :meth:`reopen` (a reboot:
+    the ring is re-read from the simulated storage). Not thread-safe."""
+
+    def __init__(self, device_id, now=None):
+        self.device_id = device_id
+        self._sim = _check(_ll.sim_new(0, 0, 0, 0))
+        self._h = None
+        self.now = now
+        self.reopen()
+
+    @property
+    def now(self):
+        """The device's trusted time (None: no time; events carry the boot counter)."""
+        return self._now
+
+    @now.setter
+    def now(self, value):
+        self._now = None if value is None else int(value)
+        _ll.sim_set_time(self._sim, 0 if value is None else 1, 0 if value is None else int(value))
+
+    def reopen(self):
+        """Reboot: drop the RAM context and re-read the ring (moat_report_open)."""
+        self._free_ctx()
+        self._h = _check(_ll.report_open(self._sim, self.device_id), "report open")
+
+    def boot(self):
+        """Advance the boot counter (moat_report_boot)."""
+        _check(_ll.report_boot(self._h), "report boot")
+
+    def record(self, kind, component, version="", code=0):
+        """Record a failure event; returns its id."""
+        if kind not in REPORT_KINDS:
+            raise ValueError("unknown kind %r (use one of %s)" % (kind, ", ".join(REPORT_KINDS)))
+        return _check(_ll.report_record(self._h, REPORT_KINDS[kind], component, version, code),
+                      "report record")
+
+    def export(self, key, max_events=16):
+        """The oldest unacknowledged events as a batch signed by ``key``
+        (a :class:`PrivateKey`: the alias or device key). Returns the token."""
+        return _check(_ll.report_export(self._h, _private(key, "key"), max_events),
+                      "report export").decode("ascii")
+
+    def apply_ack(self, token, service_public_key):
+        """Verify an acknowledgement under the service's :class:`PublicKey`
+        and free what it acknowledges; returns the number freed."""
+        if not isinstance(service_public_key, PublicKey):
+            raise TypeError("service_public_key must be a moat.PublicKey")
+        return _check(_ll.report_ack_apply(self._h, _text_in(token, "token"),
+                                           service_public_key._curve, service_public_key._point),
+                      "report ack")
+
+    @property
+    def pending(self):
+        """Unacknowledged events held."""
+        return _check(_ll.report_status(self._h))[0]
+
+    @property
+    def dropped(self):
+        """Events dropped unacknowledged (ring full), since the beginning."""
+        return _check(_ll.report_status(self._h))[1]
+
+    def _free_ctx(self):
+        h = getattr(self, "_h", None)
+        if h is not None:
+            self._h = None
+            _ll.report_free(h)
+
+    def __del__(self):
+        try:
+            self._free_ctx()
+            sim = getattr(self, "_sim", None)
+            if sim is not None:
+                self._sim = None
+                _ll.sim_free(sim)
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __reduce__(self):
+        raise TypeError("moat.ReportDevice cannot be pickled")
+
+
+__all__ += ["REPORT_KINDS", "report_batch_verify", "report_ack", "ReportDevice"]
+
+# ------------------------------------------------------- sealed messages
+
+#: Largest body of a sealed message (MOAT_MSG_BODY_MAX).
+MESSAGE_BODY_MAX = _ll.msg_body_max()
+
+
+class MessageReplayState:
+    """Per-sender replay windows of a message receiver (moat_msg_replay, in
+    C) over a one-record in-memory store. Persist :attr:`record` (bytes)
+    after each accepted message and pass it back to the constructor on the
+    next start, so that a restart does not reopen the window. A malformed
+    record raises ``MOAT_ERR_MSG_REPLAY_RECORD``. Not thread-safe."""
+
+    def __init__(self, record=None):
+        if record is None:
+            self._h = _check(_ll.msg_replay_new(0, b""), "replay state")
+        else:
+            self._h = _check(_ll.msg_replay_new(1, bytes(_bytes_in(record, "record"))),
+                             "replay state")
+
+    @property
+    def record(self):
+        """The persisted form (empty before the first accepted message)."""
+        return _check(_ll.msg_replay_record(self._h))
+
+    def window(self, sender):
+        """``(highest, bitmap)`` of ``sender``'s window, or None if unknown."""
+        res = _ll.msg_replay_get(self._h, sender)
+        if res[0] == _MSG_NOT_FOUND:
+            return None
+        return tuple(_check(res, "replay window"))
+
+    def __del__(self):
+        try:
+            h = getattr(self, "_h", None)
+            if h is not None:
+                self._h = None
+                _ll.msg_replay_free(h)
+        except Exception:  # interpreter shutdown
+            pass
+
+    def __reduce__(self):
+        raise TypeError("moat.MessageReplayState cannot be pickled (save .record)")
+
+
+_MSG_NOT_FOUND = 7  # MOAT_ERR_NOT_FOUND
+
+
+def seal_message(sender_key, recipient_public_key, sender, recipient, msg_type, seq, body,
+                 iat=None):
+    """Seal ``body`` (bytes, at most :data:`MESSAGE_BODY_MAX`) from
+    ``sender`` to ``recipient`` (moat_msg_seal): a JWS signed by
+    ``sender_key`` (:class:`PrivateKey`, kid = its thumbprint) over
+    {"v":1,"from","to","type","seq","iat","body"}, encrypted as a JWE
+    (ECDH-ES, A256GCM) to ``recipient_public_key`` (:class:`PublicKey`,
+    P-256) with iss/aud/msg_type in its protected header. ``seq``: the
+    sender's sequence number (1..2^53-1, never reused); ``iat``: seconds
+    since 1970 (default: now). Returns the compact message (str)."""
+    import time as _time
+    if not isinstance(recipient_public_key, PublicKey):
+        raise TypeError("recipient_public_key must be a moat.PublicKey")
+    for v, what in ((sender, "sender"), (recipient, "recipient"), (msg_type, "msg_type")):
+        if not isinstance(v, str):
+            raise TypeError("%s must be a str" % what)
+    if iat is None:
+        iat = int(_time.time())
+    return _check(_ll.msg_seal(_private(sender_key, "sender_key"), sender, recipient, msg_type,
+                               int(seq), int(iat), recipient_public_key._curve,
+                               recipient_public_key._point, bytes(_bytes_in(body, "body")),
+                               _os.urandom(_SEED_LEN)),
+                  "seal message").decode("ascii")
+
+
+def open_message(message, recipient_key, me, directory, replay, types):
+    """Open a sealed message as ``me`` (moat_msg_open): decrypt with
+    ``recipient_key`` (:class:`PrivateKey`), verify the inner signature under
+    the key ``directory`` (dict: sender id -> :class:`PublicKey`) holds for
+    the sender, check recipient, type (``types``: the allowed types) and
+    header binding, then the replay window of ``replay``
+    (:class:`MessageReplayState`), which is updated only when every check
+    passed. Returns a dict ``from``, ``type``, ``seq``, ``iat``, ``body``.
+    Raises :class:`MoatError` with the exact check that failed (e.g.
+    ``MOAT_ERR_MSG_REPLAY``)."""
+    if not isinstance(replay, MessageReplayState):
+        raise TypeError("replay must be a moat.MessageReplayState")
+    if not isinstance(directory, dict) or not directory:
+        raise TypeError("directory must be a non-empty dict of id -> moat.PublicKey")
+    packed = bytearray()
+    for ident, pub in directory.items():
+        if not isinstance(ident, str) or not isinstance(pub, PublicKey):
+            raise TypeError("directory must map str ids to moat.PublicKey")
+        raw = ident.encode("utf-8")
+        if not 0 < len(raw) < 256:
+            raise ValueError("directory id of bad length: %r" % ident)
+        packed += bytes([len(raw)]) + raw + bytes([pub._curve, len(pub._point)]) + pub._point
+    types = list(types)
+    if not types or not all(isinstance(t, str) and "\n" not in t for t in types):
+        raise TypeError("types must be a non-empty list of str")
+    body, info = _check(_ll.msg_open(replay._h, _private(recipient_key, "recipient_key"), me,
+                                     bytes(packed), "\n".join(types),
+                                     _text_in(message, "message")),
+                        "open message")
+    res = _json.loads(info.decode("ascii"))
+    res["body"] = body
+    return res
+
+
+__all__ += ["MESSAGE_BODY_MAX", "MessageReplayState", "seal_message", "open_message"]

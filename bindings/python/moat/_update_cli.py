@@ -143,15 +143,20 @@ def _deps(items):
 
 
 def cmd_manifest_create(args):
+    if args.root is not None:
+        epoch = up.root_epoch(_read(args.root))
+    else:
+        epoch = args.sequence_epoch if args.sequence_epoch is not None else 0
     payload = up.manifest_payload(args.image, args.sequence, args.expires, args.vendor_id,
                                   args.class_id, args.component, args.version, args.svn,
                                   args.slot, _deps(args.depends),
-                                  progress=False if args.quiet else None)
+                                  progress=False if args.quiet else None,
+                                  sequence_epoch=epoch)
     _write(args.out, payload)
     p = up.document_payload(payload)
-    _info(args, "manifest %s %s, sequence %d, %d bytes, sha-256 %s: unsigned; sign it "
-          "with manifest-sign" % (p["component"], p["version"], p["sequence"], p["size"],
-                                  p["digest"]["value"]))
+    _info(args, "manifest %s %s, epoch %d sequence %d, %d bytes, sha-256 %s: unsigned; sign "
+          "it with manifest-sign" % (p["component"], p["version"], p["sequence_epoch"],
+                                     p["sequence"], p["size"], p["digest"]["value"]))
     return 0
 
 
@@ -286,6 +291,14 @@ def register(sub):
     s.add_argument("--slot", type=int, required=True, metavar="S", help="staging slot")
     s.add_argument("--depends", action="append", metavar="NAME=MIN_VERSION",
                    help="dependency on another component (repeatable)")
+    g = s.add_mutually_exclusive_group()
+    g.add_argument("--root", metavar="ROOT.json",
+                   help="the current trust root (document or payload): its sequence_epoch "
+                   "is written into the manifest (devices refuse a manifest of another "
+                   "epoch)")
+    g.add_argument("--sequence-epoch", type=int, default=None, metavar="E",
+                   help="the trust root's sequence_epoch, given directly (default 0, or "
+                   "the epoch of --root)")
     s.add_argument("-o", "--out", required=True, metavar="MANIFEST.json")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no messages")
     s.set_defaults(func=cmd_manifest_create)

@@ -44,7 +44,7 @@ from . import lowlevel as _ll
 __all__ = [
     "NO_TIME", "STATES", "SLOT_COUNT", "MAX_COMPONENTS", "MAX_KEYS",
     "Progress", "hash_file", "parse_time", "parse_version", "parse_uuid",
-    "root_payload", "root_payload_next", "manifest_payload", "sign",
+    "root_payload", "root_payload_next", "root_epoch", "manifest_payload", "sign",
     "is_document", "document_payload", "document_kids",
     "Root", "Manifest", "root_check", "manifest_check", "Device", "verify_bundle",
 ]
@@ -331,8 +331,22 @@ def root_payload_next(previous, expires, root_keys=None, root_threshold=None,
     return root_payload(prev["version"] + 1, expires, rkeys, rth, tkeys, tth, sequence_epoch)
 
 
+def root_epoch(root):
+    """The ``sequence_epoch`` of a trust root: a root document or payload
+    (str/bytes), its parsed payload (dict) or a verified :class:`Root`.
+    0 when the root has no such member. Read from the payload as given
+    (not verified): this is for the signer, who built the root."""
+    if isinstance(root, Root):
+        return root["epoch"]
+    p = root if isinstance(root, dict) else document_payload(root)
+    if p.get("moat_root") != 1:
+        raise ValueError("not a trust root (no \"moat_root\":1)")
+    return _int(p.get("sequence_epoch", 0), "sequence_epoch", 0, 0x7FFFFFFF)
+
+
 def manifest_payload(image, sequence, expires, vendor_id, class_id, component, version,
-                     svn, slot, dependencies=(), progress=None, extra=None, critical=None):
+                     svn, slot, dependencies=(), progress=None, extra=None, critical=None,
+                     sequence_epoch=0):
     """The payload of a manifest (docs/manifest.md "Manifest"), as bytes.
 
     ``image``: a file path (hashed in 1 MiB chunks with moat's SHA-256;
@@ -344,7 +358,11 @@ def manifest_payload(image, sequence, expires, vendor_id, class_id, component, v
     staging slot; ``dependencies``: {name: min_version} or a list of
     (name, min_version). ``extra``/``critical``: extension members and the
     names a verifier must understand (a moat device understands none: this
-    is for tests of the critical-member rule)."""
+    is for tests of the critical-member rule). ``sequence_epoch``: the
+    ``sequence_epoch`` of the trust root the manifest is issued under
+    (:func:`root_epoch`); a device refuses a manifest of another epoch
+    (MOAT_ERR_UPDATE_EPOCH), so after a root rotation that raises the epoch
+    only manifests issued for the new epoch install."""
     if isinstance(image, (bytes, bytearray, memoryview)):
         size, digest = _hash_bytes(image)
     else:
@@ -352,6 +370,7 @@ def manifest_payload(image, sequence, expires, vendor_id, class_id, component, v
     if size == 0:
         raise ValueError("an image cannot be empty")
     p = {"moat_manifest": 1,
+         "sequence_epoch": _int(sequence_epoch, "sequence_epoch", 0, 0x7FFFFFFF),
          "sequence": _int(sequence, "sequence", 1, _UINT32_MAX),
          "expires": _int(parse_time(expires), "expires", 0, _INT_MAX),
          "vendor_id": _uuid_text(vendor_id),
@@ -647,6 +666,8 @@ class Device:
         self._blob = _device_blob(vendor_id, class_id, components)
         self._h = _check(_ll.sim_new(*[_int(s, "slot size", 0, 1 << 30) for s in sizes]))
         self._root = None
+        #: moat_err of the counter catch-up of the last :meth:`boot` (0: none).
+        self.counter_status = 0
         self.now = now
 
     @property
@@ -773,8 +794,14 @@ class Device:
         _check(_ll.update_trial(self._h))
 
     def boot(self):
-        """moat_update_boot(): the slot to start (consumes a trial)."""
-        return _check(_ll.update_boot(self._h))
+        """moat_update_boot(): the slot to start (consumes a trial).
+
+        A counter that cannot be brought up to the confirmed image does not
+        stop the boot: its error code is left in :attr:`counter_status`
+        (0 when the counters are current)."""
+        slot, crc = _check(_ll.update_boot(self._h))
+        self.counter_status = crc
+        return slot
 
     def confirm(self):
         """moat_update_confirm(): the running trial is good; counters move."""

@@ -268,6 +268,76 @@ def test_attack_payload_byte_flipped(keys):
     _verify(json.dumps(d), keys, name="MOAT_ERR_JOSE_THRESHOLD")
 
 
+def test_attack_old_manifest_replayed_in_new_epoch(keys):
+    """Root 2 retires targets keys t*, root 3 raises the epoch and takes them
+    back: an OLD t-signed manifest (sequence 5, svn 1) must not count as
+    epoch 1 (where it would pass the epoch-0 counters 100 / 7): it is bound
+    to epoch 0 by its signed sequence_epoch."""
+    t = [keys["t0"], keys["t1"], keys["t2"]]
+    r = [keys["r0"], keys["r1"], keys["r2"]]
+    root1 = _root1(keys)
+    root2 = up.root_payload_next(root1, NOW + 400 * DAY, targets_keys=[keys["n0"], keys["n1"]],
+                                 targets_threshold=2)
+    root2 = up.sign(keys["r1"], up.sign(keys["r0"], root2))
+    root3 = up.root_payload(3, NOW + 400 * DAY, r, 2, t, 2, sequence_epoch=1)
+    root3 = up.sign(keys["r1"], up.sign(keys["r0"], root3))
+    assert up.root_epoch(root1) == 0 and up.root_epoch(root3) == 1
+    old = _manifest(keys, IMAGE, sequence=5, svn=1, version="2.0.0")
+    dev = _device()
+    dev.advance_counter(up.COUNTER_SEQUENCE, 100)
+    dev.advance_counter(up.COUNTER_SVN_BASE, 7)
+    dev.bootstrap(root1)
+    dev.rotate(root2)
+    assert dev.rotate(root3)["epoch"] == 1
+    writes = dev.writes
+    with pytest.raises(moat.MoatError) as e:
+        dev.verify_manifest(old)
+    assert_moat_error(e, "MOAT_ERR_UPDATE_EPOCH")
+    assert (dev.writes, dev.sequence, dev.svn("app"), dev.status()) == (writes, 100, 7, "none")
+    # issued for the root's epoch, the same release installs
+    new = _manifest(keys, IMAGE, sequence=5, svn=1, version="2.0.0",
+                    sequence_epoch=up.root_epoch(root3))
+    m = dev.verify_manifest(new)
+    assert m["sequence_counter"] == (1 << 32) | 5 and m["svn_counter"] == (1 << 32) | 1
+    assert json.loads(b64u_decode(json.loads(new)["payload"]))["sequence_epoch"] == 1
+
+
+def test_attack_non_integer_literals(keys):
+    """2.0 / 2e0 are not integers, for the C verifier as for Python's json."""
+    base = up.manifest_payload(IMAGE, 2, NOW + 30 * DAY, VENDOR, CLASS, "app", "1.1.0", 1, 1)
+    assert b'"sequence":2,' in base
+    for form in (b"2.0", b"2e0", b"2.0000000000000001"):
+        doc = base.replace(b'"sequence":2,', b'"sequence":' + form + b",")
+        doc = up.sign(keys["t2"], up.sign(keys["t0"], doc))
+        _verify(doc, keys, name="MOAT_ERR_UPDATE_MANIFEST_FORMAT")
+        assert not isinstance(json.loads(b64u_decode(json.loads(doc)["payload"]))["sequence"],
+                              int)
+
+
+def test_boot_reports_counter_status(keys):
+    dev = _device()
+    dev.bootstrap(_root1(keys))
+    dev.stage(dev.verify_manifest(_manifest(keys, IMAGE)), IMAGE)
+    dev.trial()
+    assert dev.boot() == 1 and dev.counter_status == 0
+    dev.confirm()
+    assert dev.boot() == 1 and dev.counter_status == 0 and dev.sequence == 1
+
+
+def test_manifest_epoch_argument(keys):
+    p = json.loads(up.manifest_payload(IMAGE, 1, NOW, VENDOR, CLASS, "app", "1.1.0", 1, 1))
+    assert p["sequence_epoch"] == 0
+    p = json.loads(up.manifest_payload(IMAGE, 1, NOW, VENDOR, CLASS, "app", "1.1.0", 1, 1,
+                                       sequence_epoch=7))
+    assert p["sequence_epoch"] == 7
+    for bad in (-1, 1 << 31, "1", 1.0):
+        with pytest.raises((TypeError, ValueError)):
+            up.manifest_payload(IMAGE, 1, NOW, VENDOR, CLASS, "app", "1.1.0", 1, 1,
+                                sequence_epoch=bad)
+    with pytest.raises(ValueError):
+        up.root_epoch(up.manifest_payload(IMAGE, 1, NOW, VENDOR, CLASS, "app", "1.1.0", 1, 1))
+
+
 def test_attack_unknown_critical_member(keys):
     doc = _manifest(keys, IMAGE, extra={"x-boot-hook": "run"}, critical=["x-boot-hook"])
     _verify(doc, keys, name="MOAT_ERR_UPDATE_CRITICAL_UNKNOWN")
@@ -444,6 +514,37 @@ def test_cli_failures_exact_names(bundle, tmp_path):
     fails(_verify_cli(bundle, image="bad.bin"), "MOAT_ERR_UPDATE_DIGEST")
     # usage errors are exit status 2
     assert run("verify", "--manifest", bundle / "manifest.json").returncode == 2
+
+
+def test_cli_manifest_create_sequence_epoch(bundle, machines, tmp_path):
+    """manifest-create writes the root's sequence_epoch (--root), or the one
+    given (--sequence-epoch), or 0; the two options exclude each other."""
+    base = ("manifest-create", "--image", bundle / "fw.bin", "--sequence", 1, "--expires",
+            "2027-01-01", "--vendor-id", VENDOR, "--class-id", CLASS, "--component", "app",
+            "--version", "1.1.0", "--svn", 1, "--slot", 1)
+    m = machines
+    ok(run("root-create", "--root-key", m["root-a"] / "pub.jwk", "--root-threshold", 1,
+           "--targets-key", m["tgt-a"] / "pub.jwk", "--targets-threshold", 1,
+           "--sequence-epoch", 3, "--expires", "2030-01-01", "-o", tmp_path / "root-e3.json"))
+    _sign_at(m["root-a"], "root-sign", tmp_path / "root-e3.json")
+    for extra, want in (((), 0), (("--sequence-epoch", 5), 5),
+                        (("--root", bundle / "root-1.json"), 0),
+                        (("--root", tmp_path / "root-e3.json"), 3)):
+        out = tmp_path / "m.json"
+        r = ok(run(*base, *extra, "-o", out))
+        assert json.loads(out.read_text())["sequence_epoch"] == want
+        assert ("epoch %d sequence 1" % want).encode() in r.stderr
+    r = run(*base, "--root", bundle / "root-1.json", "--sequence-epoch", 1, "-o", tmp_path / "x")
+    assert r.returncode == 2
+    # signed for epoch 3 and verified under the epoch-3 root: accepted; epoch 0: refused
+    ok(run(*base, "--root", tmp_path / "root-e3.json", "-o", tmp_path / "m3.json"))
+    _sign_at(m["tgt-a"], "manifest-sign", tmp_path / "m3.json")
+    (tmp_path / "fw.bin").write_bytes(IMAGE)
+    ok(_verify_cli(tmp_path, manifest="m3.json", roots=("root-e3.json",)))
+    ok(run(*base, "-o", tmp_path / "m0.json"))
+    _sign_at(m["tgt-a"], "manifest-sign", tmp_path / "m0.json")
+    fails(_verify_cli(tmp_path, manifest="m0.json", roots=("root-e3.json",)),
+          "MOAT_ERR_UPDATE_EPOCH")
 
 
 def test_cli_rotation(bundle, machines):
