@@ -14,7 +14,11 @@
  * UDS and the firmware measurement, a DeviceID certificate from the
  * manufacturer CA, an alias key certified with the TCG DiceTcbInfo, EAT
  * evidence answering a verifier's nonce, and the verifier's checks and
- * appraisal against reference values (a replay is refused).
+ * appraisal against reference values (a replay is refused). Then the
+ * renewable part: a verified update (trust root, signed manifest, streaming
+ * staging, trial boot, confirm: counters move only at confirm), a sealed
+ * device-to-device message (JWS inside JWE, replay refused), and a failure
+ * report exported as a signed batch, verified and acknowledged.
  * Run twice on the same state directory: the second run
  * reuses the same persistent device key and finds the installed chain.
  *
@@ -26,6 +30,7 @@
 
 #include "moat/moat.h"
 #include "moat_port_posix.h"
+#include <stdarg.h>
 
 #define DEMO_KEY_DEVICE 0u
 #define DEMO_KEY_COSIGN 1u
@@ -116,6 +121,36 @@ static moat_err ca_make_root(const moat_signer *ca, int64_t now, int path_len, u
     p.ext.key_usage = MOAT_X509_KU_KEY_CERT_SIGN | MOAT_X509_KU_CRL_SIGN;
     p.ext.ski = true;
     return moat_x509_issue(&p, ca, out, cap, out_len);
+}
+
+/* A fixed demo key from a label (the demo's vendor keys must be the same on
+ * every run, so that a second run finds its stored trust root valid). */
+static moat_err demo_key(const char *label, moat_ec_private_key *priv, moat_signer *signer)
+{
+    uint8_t d[32];
+    moat_err rc = moat_hash(MOAT_HASH_SHA256, label, strlen(label), d);
+    if (rc == MOAT_OK) {
+        rc = moat_ec_private_from_scalar(MOAT_CURVE_P256, d, sizeof d, priv);
+    }
+    moat_wipe(d, sizeof d);
+    return rc == MOAT_OK ? moat_signer_from_private(signer, priv) : rc;
+}
+
+/* JWS General JSON Serialization of @p payload with one signature. */
+static moat_err demo_sign_doc(const char *payload, const moat_signer *signer, void *work,
+                              size_t work_size, char *out, size_t cap, size_t *len)
+{
+    return moat_jws_json_sign(NULL, 0, (const uint8_t *)payload, strlen(payload), signer, NULL,
+                              work, work_size, out, cap, len);
+}
+
+static void demo_append(char *buf, size_t cap, const char *fmt, ...)
+{
+    size_t used = strlen(buf);
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf + used, cap - used, fmt, ap);
+    va_end(ap);
 }
 
 int main(int argc, char **argv)
@@ -414,6 +449,188 @@ int main(int argc, char **argv)
               MOAT_ERR_EAT_NONCE_USED);
         moat_ec_private_wipe(&alias_key);
         moat_ec_private_wipe(&mfr_key);
+    }
+
+    printf("7. verified update: trust root, signed manifest, staging, trial, confirm\n");
+    {
+        static uint8_t uwork[MOAT_UPDATE_WORK_SIZE(8192)];
+        static char upayload[2048], rootdoc[8192], mdoc[8192];
+        static uint8_t image[64 * 1024];
+        static const char vendor[] = "6ba7b810-9dad-11d1-80b4-00c04fd430c8";
+        static const char klass[] = "f81d4fae-7dec-11d0-a765-00a0c91e6bf6";
+        moat_ec_private_key kroot, ktargets;
+        moat_signer sroot, stargets;
+        char jroot[MOAT_JWK_EMIT_MAX], jtargets[MOAT_JWK_EMIT_MAX], digest_b64[48];
+        size_t l1 = 0, l2 = 0, dlen = 0, rlen = 0, mlen = 0;
+        uint8_t digest[32];
+        moat_update_root root;
+        moat_update_device dv;
+        moat_update_snapshot snap;
+        moat_update_install inst;
+        moat_update_manifest man;
+        moat_update_stream st;
+        uint32_t seq, slot = 0, boot_slot = 0;
+        moat_err cstatus = MOAT_OK;
+
+        check("vendor root key", demo_key("moat demo update root key", &kroot, &sroot), MOAT_OK);
+        check("vendor targets key", demo_key("moat demo update targets key", &ktargets, &stargets), MOAT_OK);
+        moat_jwk_emit(&sroot.pub, jroot, sizeof jroot, &l1);
+        moat_jwk_emit(&stargets.pub, jtargets, sizeof jtargets, &l2);
+        upayload[0] = '\0';
+        demo_append(upayload, sizeof upayload,
+                    "{\"moat_root\":1,\"version\":1,\"expires\":%lld,\"roles\":{\"root\":{\"keys\":[%s],"
+                    "\"threshold\":1},\"targets\":{\"keys\":[%s],\"threshold\":1}}}",
+                    (long long)(now + 365 * 86400LL), jroot, jtargets);
+        check("sign the trust root", demo_sign_doc(upayload, &sroot, uwork, sizeof uwork, rootdoc,
+                                                   sizeof rootdoc, &rlen), MOAT_OK);
+        rc = moat_update_root_bootstrap(&port, rootdoc, rlen, now, uwork, sizeof uwork, &root);
+        if (rc == MOAT_ERR_UPDATE_ROOT_EXISTS) {
+            check("trust root already provisioned: load it", moat_update_root_load(&port, &root), MOAT_OK);
+        } else {
+            check("provision the trust root (verified, stored atomically)", rc, MOAT_OK);
+        }
+
+        memset(&dv, 0, sizeof dv);
+        moat_update_uuid_parse(vendor, 36, dv.vendor_id);
+        moat_update_uuid_parse(klass, 36, dv.class_id);
+        strcpy(dv.components[0].name, "fw");
+        dv.components[0].installed = (moat_update_version){1, 0, 0};
+        dv.components[0].slots = 3u;
+        dv.ncomponents = 1;
+        if (moat_update_install_read(&port, &inst) == MOAT_OK && inst.active.valid) {
+            dv.components[0].installed = inst.active.version;
+            slot = inst.active.slot == 0 ? 1u : 0u;
+        } else {
+            slot = 1u;
+        }
+        check("read the device's counters", moat_update_snapshot_read(&port, &dv, &snap), MOAT_OK);
+        seq = (uint32_t)(snap.sequence & 0xFFFFFFFFu) + 1u;
+        for (size_t i = 0; i < sizeof image; i++) {
+            image[i] = (uint8_t)(i * 7u + seq);
+        }
+        moat_hash(MOAT_HASH_SHA256, image, sizeof image, digest);
+        moat_b64url_encode(digest, sizeof digest, digest_b64, sizeof digest_b64, &dlen);
+        upayload[0] = '\0';
+        demo_append(upayload, sizeof upayload,
+                    "{\"moat_manifest\":1,\"sequence_epoch\":0,\"sequence\":%u,\"expires\":%lld,"
+                    "\"vendor_id\":\"%s\",\"class_id\":\"%s\",\"component\":\"fw\","
+                    "\"version\":\"%u.%u.%u\",\"svn\":1,\"size\":%u,"
+                    "\"digest\":{\"alg\":\"sha-256\",\"value\":\"%.*s\"},\"slot\":%u}",
+                    seq, (long long)(now + 86400), vendor, klass,
+                    dv.components[0].installed.major, dv.components[0].installed.minor + 1u, 0u,
+                    (unsigned)sizeof image, (int)dlen, digest_b64, slot);
+        check("vendor signs the manifest", demo_sign_doc(upayload, &stargets, uwork, sizeof uwork, mdoc,
+                                                         sizeof mdoc, &mlen), MOAT_OK);
+        check("device verifies the manifest (k-of-n, rollback, expiry)",
+              moat_update_manifest_verify(&port, mdoc, mlen, &root, &dv, now, uwork, sizeof uwork, &man),
+              MOAT_OK);
+        printf("       fw %u.%u.%u -> %u.%u.0, sequence %u, slot %u\n",
+               dv.components[0].installed.major, dv.components[0].installed.minor,
+               dv.components[0].installed.patch, dv.components[0].installed.major,
+               dv.components[0].installed.minor + 1u, seq, slot);
+        rc = moat_update_stream_begin(&st, &port, &man);
+        for (size_t off = 0; rc == MOAT_OK && off < sizeof image; off += 4096) {
+            rc = moat_update_stream_write(&st, image + off, 4096);
+        }
+        if (rc == MOAT_OK) {
+            rc = moat_update_stream_finish(&st);
+        }
+        check("stream the image into the staging slot (hashed, read back)", rc, MOAT_OK);
+        check("mark it for one trial boot", moat_update_trial(&port), MOAT_OK);
+        check("boot decision: the trial image",
+              moat_update_boot(&port, &boot_slot, &cstatus) == MOAT_OK && boot_slot == slot
+                  ? MOAT_OK : MOAT_ERR_INTERNAL, MOAT_OK);
+        check("the running firmware confirms (counters advance now)", moat_update_confirm(&port), MOAT_OK);
+        check("the same manifest again is a rollback",
+              moat_update_manifest_verify(&port, mdoc, mlen, &root, &dv, now, uwork, sizeof uwork, &man),
+              MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK);
+        moat_ec_private_wipe(&kroot);
+        moat_ec_private_wipe(&ktargets);
+    }
+
+    printf("8. sealed message: device -> peer (JWS inside JWE, replay window)\n");
+    {
+        static uint8_t swork[MOAT_MSG_SEAL_WORK_SIZE(64)];
+        static uint8_t owork[MOAT_MSG_OPEN_WORK_SIZE(MOAT_MSG_SEALED_SIZE(64))];
+        static char sealed[MOAT_MSG_SEALED_SIZE(64)];
+        static moat_msg_replay peer_replay;
+        moat_ec_private_key peer_key;
+        moat_jwe_decrypter peer_dec;
+        moat_ec_public_key peer_pub;
+        moat_msg_header h;
+        moat_msg_peer dir[1];
+        moat_msg_receiver rx;
+        moat_msg_info info;
+        static const char *const types[] = {"telemetry"};
+        static const char body[] = "{\"temp\":21.5}";
+        uint8_t got[64];
+        size_t slen = 0, glen = 0;
+        uint64_t mseq = 0;
+
+        check("peer key", moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &peer_key), MOAT_OK);
+        moat_ec_public_from_private(&peer_key, &peer_pub);
+        check("next message sequence (port counter)", moat_msg_seq_next(&port, MOAT_MSG_DEFAULT_SEQ_COUNTER, &mseq), MOAT_OK);
+        memset(&h, 0, sizeof h);
+        h.from = "moat-demo-device";
+        h.to = "peer-1";
+        h.type = "telemetry";
+        h.seq = mseq;
+        h.iat = now;
+        check("seal: signed by the device key (port), encrypted to the peer",
+              moat_msg_seal(&dev, &h, &peer_pub, (const uint8_t *)body, strlen(body), moat_port_rng, &port,
+                            swork, sizeof swork, sealed, sizeof sealed, &slen), MOAT_OK);
+        printf("       %zu bytes, sequence %llu\n", slen, (unsigned long long)mseq);
+        moat_jwe_decrypter_from_private(&peer_dec, &peer_key);
+        dir[0].id = "moat-demo-device";
+        moat_jwk_from_public(&dev.pub, &dir[0].key);
+        memset(&peer_replay, 0, sizeof peer_replay);
+        check("peer: replay state (in its own record)", moat_msg_replay_open(&peer_replay, &port, 51u), MOAT_OK);
+        memset(&rx, 0, sizeof rx);
+        rx.me = "peer-1";
+        rx.key = &peer_dec;
+        rx.directory = dir;
+        rx.directory_count = 1;
+        rx.types = types;
+        rx.type_count = 1;
+        rx.replay = &peer_replay;
+        check("peer opens it", moat_msg_open(&rx, sealed, slen, owork, sizeof owork, got, sizeof got,
+                                             &glen, &info), MOAT_OK);
+        printf("       from %s: %.*s\n", info.from, (int)glen, (const char *)got);
+        check("the same message again (replay)",
+              moat_msg_open(&rx, sealed, slen, owork, sizeof owork, got, sizeof got, &glen, &info),
+              MOAT_ERR_MSG_REPLAY);
+        moat_ec_private_wipe(&peer_key);
+    }
+
+    printf("9. failure report: record, export signed, verify, acknowledge\n");
+    {
+        static moat_report rep;
+        static char batch_tok[MOAT_REPORT_EXPORT_MAX], ack_tok[MOAT_REPORT_ACK_TOKEN_MAX];
+        static uint8_t vwork9[MOAT_REPORT_VERIFY_WORK_SIZE];
+        static moat_report_batch batch;
+        moat_ec_private_key svc_key;
+        moat_signer svc;
+        moat_jwk svc_jwk;
+        size_t blen = 0, alen = 0;
+        uint64_t id = 0, first = 0, last = 0, freed = 0;
+
+        check("open the report ring", moat_report_open(&rep, &port, "moat-demo-device", NULL), MOAT_OK);
+        check("count this boot", moat_report_boot(&rep), MOAT_OK);
+        check("record an update failure", moat_report_record(&rep, MOAT_REPORT_UPDATE_FAILURE, "fw", "1.1.0",
+                                                             -5, &id), MOAT_OK);
+        check("export the batch, signed by the device key",
+              moat_report_export(&rep, &dev, NULL, 16, batch_tok, sizeof batch_tok, &blen, &first, &last), MOAT_OK);
+        printf("       events %llu..%llu\n", (unsigned long long)first, (unsigned long long)last);
+        check("service verifies it", moat_report_batch_verify(batch_tok, blen, &dev.pub, "moat-demo-device",
+                                                              vwork9, sizeof vwork9, &batch), MOAT_OK);
+        check("service key", moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &svc_key), MOAT_OK);
+        moat_signer_from_private(&svc, &svc_key);
+        moat_jwk_from_public(&svc.pub, &svc_jwk);
+        check("service acknowledges", moat_report_ack_sign(&svc, "moat-demo-device", last, now, ack_tok,
+                                                           sizeof ack_tok, &alen), MOAT_OK);
+        check("device frees the acknowledged records",
+              moat_report_ack_apply(&rep, ack_tok, alen, &svc_jwk, &freed), MOAT_OK);
+        moat_ec_private_wipe(&svc_key);
     }
 
     moat_port_posix_close(&posix);
