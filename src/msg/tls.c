@@ -91,15 +91,51 @@ void moat_tls_session_cache_wipe(moat_tls_session_cache *cache)
     }
 }
 
-/* The identity a client session is bound to: "dns:" name or "ip:" bytes. */
+/* What a client session is bound to: the peer identity ("dns:" name or
+ * "ip:" bytes) AND the trust settings it was validated under (every anchor,
+ * every pin, the time policy, the suites). A resumed session skips the
+ * peer's certificate, so it must only be offered when the client would
+ * accept the same peer today: a CA removed from the store or a pin added
+ * after the session was saved makes the session unusable (full handshake,
+ * full validation). */
 static moat_err peer_binding(const moat_tls_config *cfg, uint8_t out[32])
 {
     moat_hash_ctx h;
     moat_err err = moat_hash_init(&h, MOAT_HASH_SHA256);
+    uint8_t flags[5];
+    size_t i;
 
     if (err != MOAT_OK) {
         return err;
     }
+    moat_hash_update(&h, "moat tls session binding v1", 27u);
+    if (cfg->store != NULL) {
+        const moat_x509_store *st = cfg->store;
+        for (i = 0; i < st->builtin_count && st->builtin != NULL; i++) {
+            uint8_t len4[4] = {(uint8_t)(st->builtin[i].len >> 24), (uint8_t)(st->builtin[i].len >> 16),
+                               (uint8_t)(st->builtin[i].len >> 8), (uint8_t)st->builtin[i].len};
+            moat_hash_update(&h, "a", 1u);
+            moat_hash_update(&h, len4, sizeof(len4));
+            moat_hash_update(&h, st->builtin[i].der, st->builtin[i].len);
+        }
+        for (i = 0; i < st->runtime_count && i < MOAT_X509_MAX_RUNTIME_ANCHORS; i++) {
+            uint8_t len4[4] = {(uint8_t)(st->runtime[i].len >> 24), (uint8_t)(st->runtime[i].len >> 16),
+                               (uint8_t)(st->runtime[i].len >> 8), (uint8_t)st->runtime[i].len};
+            moat_hash_update(&h, "r", 1u);
+            moat_hash_update(&h, len4, sizeof(len4));
+            moat_hash_update(&h, st->runtime[i].der, st->runtime[i].len);
+        }
+        for (i = 0; i < st->pin_count && i < MOAT_X509_MAX_RUNTIME_ANCHORS; i++) {
+            moat_hash_update(&h, "p", 1u);
+            moat_hash_update(&h, st->pins[i], sizeof(st->pins[i]));
+        }
+    }
+    flags[0] = (uint8_t)(cfg->no_time ? 1u : 0u);
+    flags[1] = (uint8_t)(cfg->suites >> 24);
+    flags[2] = (uint8_t)(cfg->suites >> 16);
+    flags[3] = (uint8_t)(cfg->suites >> 8);
+    flags[4] = (uint8_t)cfg->suites;
+    moat_hash_update(&h, flags, sizeof(flags));
     if (cfg->peer_name != NULL) {
         moat_hash_update(&h, "dns:", 4u);
         moat_hash_update(&h, cfg->peer_name, strlen(cfg->peer_name));

@@ -359,6 +359,25 @@ static void test_resumption(void **state)
     assert_memory_equal(buf, "again", 5);
     close_both();
 
+    /* the client's trust changed since the session was saved (a pin the
+     * server's key does not match): the session is not offered, the full
+     * handshake validates the chain and refuses it */
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.resume = &sess;
+    {
+        uint8_t pin[32];
+        memset(pin, 0x5A, sizeof(pin));
+        assert_int_equal(moat_x509_store_pin(&W.c.store, pin), MOAT_OK);
+    }
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_ERR_TLS_CERTIFICATE);
+    assert_int_equal(moat_tls_last_x509_error(&W.c.tls), MOAT_ERR_X509_PIN_MISMATCH);
+    status(&W.c.tls, &sc);
+    assert_false(sc.resumed);
+    assert_false(sc.peer_authenticated);
+
     /* a server without the cache: full handshake, not resumed */
     reset_world(&W.server, &W.client);
     W.c.cfg.resume = &sess;
