@@ -171,6 +171,8 @@ int main(int argc, char **argv)
     int64_t now = 0;
     bool created = false;
     moat_err rc;
+    moat_ec_private_key alias_key; /* the attestation key (steps 6 and 9) */
+    moat_signer alias_signer;
 
     if (argc != 2) {
         fprintf(stderr, "usage: %s STATE_DIR\n", argv[0]);
@@ -303,6 +305,10 @@ int main(int argc, char **argv)
     }
 
     printf("6. attestation: DICE identity, EAT evidence, verification and appraisal\n");
+    /* the attestation (alias) key outlives step 6: failure reports (step 9)
+     * are signed with it */
+    memset(&alias_key, 0, sizeof alias_key);
+    memset(&alias_signer, 0, sizeof alias_signer);
     {
         
         static uint8_t ca6[1024], csr6[MOAT_DICE_CSR_MAX], devid[MOAT_DICE_CERT_MAX];
@@ -312,8 +318,8 @@ int main(int argc, char **argv)
         static uint8_t verify_work[128 * 1024], appraise_work[192 * 1024];
         static moat_nonce_store nonces;
         static const uint8_t devid_serial[] = {0x10, 0x01};
-        moat_ec_private_key mfr_key, alias_key;
-        moat_signer mfr, alias_signer;
+        moat_ec_private_key mfr_key;
+        moat_signer mfr;
         moat_dice_input in;
         moat_dice_cdis cdis;
         moat_dice_tcb_info tcb;
@@ -447,7 +453,6 @@ int main(int argc, char **argv)
         check("the same evidence again (replay)",
               moat_eat_verify(evidence, tok_len6, &policy, verify_work, sizeof verify_work, &ev),
               MOAT_ERR_EAT_NONCE_USED);
-        moat_ec_private_wipe(&alias_key);
         moat_ec_private_wipe(&mfr_key);
     }
 
@@ -618,11 +623,15 @@ int main(int argc, char **argv)
         check("count this boot", moat_report_boot(&rep), MOAT_OK);
         check("record an update failure", moat_report_record(&rep, MOAT_REPORT_UPDATE_FAILURE, "fw", "1.1.0",
                                                              -5, &id), MOAT_OK);
-        check("export the batch, signed by the device key",
-              moat_report_export(&rep, &dev, NULL, 16, batch_tok, sizeof batch_tok, &blen, &first, &last), MOAT_OK);
+        check("export the batch, signed by the attestation (alias) key",
+              moat_report_export(&rep, &alias_signer, NULL, 16, batch_tok, sizeof batch_tok, &blen, &first, &last),
+              MOAT_OK);
         printf("       events %llu..%llu\n", (unsigned long long)first, (unsigned long long)last);
-        check("service verifies it", moat_report_batch_verify(batch_tok, blen, &dev.pub, "moat-demo-device",
-                                                              vwork9, sizeof vwork9, &batch), MOAT_OK);
+        /* the service knows the alias key from the device's verified evidence
+         * (the x5c leaf of step 6) */
+        check("service verifies it under the alias certificate's key",
+              moat_report_batch_verify(batch_tok, blen, &alias_signer.pub, "moat-demo-device", vwork9,
+                                       sizeof vwork9, &batch), MOAT_OK);
         check("service key", moat_ec_generate(MOAT_CURVE_P256, moat_port_rng, &port, &svc_key), MOAT_OK);
         moat_signer_from_private(&svc, &svc_key);
         moat_jwk_from_public(&svc.pub, &svc_jwk);
@@ -632,6 +641,7 @@ int main(int argc, char **argv)
               moat_report_ack_apply(&rep, ack_tok, alen, &svc_jwk, &freed), MOAT_OK);
         moat_ec_private_wipe(&svc_key);
     }
+    moat_ec_private_wipe(&alias_key);
 
     moat_port_posix_close(&posix);
     if (failures != 0) {

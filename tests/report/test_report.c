@@ -26,6 +26,8 @@
 #include "moat/core.h"
 #include "moat/jose.h"
 #include "moat/report.h"
+#include "moat/dice.h"
+#include "moat/x509.h"
 #include "moat_port_fault.h"
 #include "moat_port_posix.h"
 
@@ -826,11 +828,69 @@ static void test_kind_names(void **state)
     assert_int_equal(moat_report_verify_work_size(), MOAT_REPORT_VERIFY_WORK_SIZE);
 }
 
+/* A device with a DICE identity signs its batches with the attestation
+ * (alias) key: the service verifies under the key of the alias certificate
+ * it already validated in the device's evidence (x5c leaf), and the same
+ * batch does not verify under another key of the device (its DeviceID). */
+static void test_batch_signed_by_alias_key(void **state)
+{
+    dev *d = *state;
+    static uint8_t uds[64], alias_der[MOAT_DICE_CERT_MAX];
+    moat_dice_input in;
+    moat_dice_cdis l1;
+    moat_dice_tcb_info tcb;
+    moat_ec_private_key alias_priv, devid_priv;
+    moat_ec_public_key devid_pub;
+    moat_signer alias;
+    moat_x509_cert alias_cert;
+    moat_report_batch b;
+    size_t alias_len = 0, len = 0;
+    uint64_t first = 0, last = 0;
+
+    memset(uds, 0x42, sizeof(uds));
+    memset(&in, 0, sizeof(in));
+    memset(in.code_hash, 0x11, sizeof(in.code_hash));
+    memset(in.authority_hash, 0x22, sizeof(in.authority_hash));
+    in.mode = MOAT_DICE_MODE_NORMAL;
+    assert_int_equal(moat_dice_cdis_from_uds(uds, sizeof(uds), &in, &l1), MOAT_OK);
+    memset(&tcb, 0, sizeof(tcb));
+    tcb.present = MOAT_DICE_TCB_VENDOR | MOAT_DICE_TCB_FWIDS;
+    strcpy(tcb.vendor, "moat");
+    tcb.fwid_count = 1;
+    tcb.fwids[0].alg = MOAT_HASH_SHA512;
+    memcpy(tcb.fwids[0].digest, in.code_hash, 64);
+    tcb.fwids[0].digest_len = 64;
+    assert_int_equal(moat_dice_alias_cert(&l1, &tcb, alias_der, sizeof(alias_der), &alias_len), MOAT_OK);
+    assert_int_equal(moat_dice_alias_keypair(&l1, &alias_priv, NULL), MOAT_OK);
+    moat_wipe(&l1, sizeof(l1));
+    assert_int_equal(moat_signer_from_private(&alias, &alias_priv), MOAT_OK);
+    assert_int_equal(moat_x509_parse(alias_der, alias_len, &alias_cert), MOAT_OK);
+    assert_memory_equal(alias_cert.ec_key.q, alias.pub.q, alias.pub.q_len);
+
+    assert_int_equal(moat_report_boot(&d->r), MOAT_OK);
+    rec(d, MOAT_REPORT_ATTESTATION_FAILURE, "attest", -3, 1);
+    assert_int_equal(moat_report_export(&d->r, &alias, NULL, RING, g_tok, sizeof(g_tok), &len,
+                                        &first, &last),
+                     MOAT_OK);
+    assert_int_equal(moat_report_batch_verify(g_tok, len, &alias_cert.ec_key, DEV_ID, g_work,
+                                              sizeof(g_work), &b),
+                     MOAT_OK);
+    assert_int_equal(b.count, 1u);
+    assert_int_equal(b.events[0].kind, MOAT_REPORT_ATTESTATION_FAILURE);
+    assert_int_equal(moat_dice_device_id(uds, sizeof(uds), &devid_priv, &devid_pub, NULL), MOAT_OK);
+    assert_int_equal(moat_report_batch_verify(g_tok, len, &devid_pub, DEV_ID, g_work,
+                                              sizeof(g_work), &b),
+                     MOAT_ERR_CRYPTO_SIG_INVALID);
+    moat_ec_private_wipe(&alias_priv);
+    moat_ec_private_wipe(&devid_priv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_kind_names),
         cmocka_unit_test_setup_teardown(test_round_trip, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_batch_signed_by_alias_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_ring_full_drops_oldest, setup, teardown),
         cmocka_unit_test_setup_teardown(test_export_buffer_too_small, setup, teardown),
         cmocka_unit_test_setup_teardown(test_batch_tampered_rejected, setup, teardown),
