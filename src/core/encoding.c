@@ -152,12 +152,47 @@ static char b64url_char(uint32_t v)
     return (char)c;
 }
 
+/* Encode @p in_len bytes (already bounds-checked against the output) in
+ * 3-byte quanta with @p enc (either alphabet), padding the final quantum
+ * with '=' when @p pad. No branch depends on the data. Returns the
+ * characters written. */
+static size_t b64_encode_quanta(const uint8_t *in, size_t in_len, char (*enc)(uint32_t),
+                                bool pad, char *out)
+{
+    size_t i, o = 0;
+    uint32_t w;
+
+    for (i = 0; i + 3u <= in_len; i += 3u) {
+        w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8) | in[i + 2u];
+        out[o++] = enc((w >> 18) & 0x3fu);
+        out[o++] = enc((w >> 12) & 0x3fu);
+        out[o++] = enc((w >> 6) & 0x3fu);
+        out[o++] = enc(w & 0x3fu);
+    }
+    if (in_len - i == 1u) {
+        w = (uint32_t)in[i] << 16;
+        out[o++] = enc((w >> 18) & 0x3fu);
+        out[o++] = enc((w >> 12) & 0x3fu);
+        if (pad) {
+            out[o++] = '=';
+            out[o++] = '=';
+        }
+    } else if (in_len - i == 2u) {
+        w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8);
+        out[o++] = enc((w >> 18) & 0x3fu);
+        out[o++] = enc((w >> 12) & 0x3fu);
+        out[o++] = enc((w >> 6) & 0x3fu);
+        if (pad) {
+            out[o++] = '=';
+        }
+    }
+    return o;
+}
+
 moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
                             size_t out_cap, size_t *out_len)
 {
     size_t needed;
-    size_t i;
-    size_t o = 0;
 
     if (out_len == NULL || (in == NULL && in_len != 0u) || (out == NULL && out_cap != 0u)) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
@@ -169,23 +204,7 @@ moat_err moat_b64url_encode(const uint8_t *in, size_t in_len, char *out,
     if (out_cap < needed) {
         return fail_out(out, out_cap, out_len, needed, MOAT_ERR_BUFFER_TOO_SMALL);
     }
-    for (i = 0; i + 3u <= in_len; i += 3u) {
-        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8) | in[i + 2u];
-        out[o++] = b64url_char((w >> 18) & 0x3fu);
-        out[o++] = b64url_char((w >> 12) & 0x3fu);
-        out[o++] = b64url_char((w >> 6) & 0x3fu);
-        out[o++] = b64url_char(w & 0x3fu);
-    }
-    if (in_len - i == 1u) {
-        uint32_t w = (uint32_t)in[i] << 16;
-        out[o++] = b64url_char((w >> 18) & 0x3fu);
-        out[o++] = b64url_char((w >> 12) & 0x3fu);
-    } else if (in_len - i == 2u) {
-        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8);
-        out[o++] = b64url_char((w >> 18) & 0x3fu);
-        out[o++] = b64url_char((w >> 12) & 0x3fu);
-        out[o++] = b64url_char((w >> 6) & 0x3fu);
-    }
+    (void)b64_encode_quanta(in, in_len, b64url_char, false, out);
     if (out_cap > needed) {
         out[needed] = '\0';
     }
@@ -308,8 +327,6 @@ moat_err moat_b64_encode(const uint8_t *in, size_t in_len, char *out,
                          size_t out_cap, size_t *out_len)
 {
     size_t needed;
-    size_t i;
-    size_t o = 0;
 
     if (out_len == NULL || (in == NULL && in_len != 0u) || (out == NULL && out_cap != 0u)) {
         return fail_out(out, out_cap, out_len, 0u, MOAT_ERR_INVALID_ARGUMENT);
@@ -321,26 +338,7 @@ moat_err moat_b64_encode(const uint8_t *in, size_t in_len, char *out,
     if (out_cap < needed) {
         return fail_out(out, out_cap, out_len, needed, MOAT_ERR_BUFFER_TOO_SMALL);
     }
-    for (i = 0; i + 3u <= in_len; i += 3u) {
-        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8) | in[i + 2u];
-        out[o++] = b64std_char((w >> 18) & 0x3fu);
-        out[o++] = b64std_char((w >> 12) & 0x3fu);
-        out[o++] = b64std_char((w >> 6) & 0x3fu);
-        out[o++] = b64std_char(w & 0x3fu);
-    }
-    if (in_len - i == 1u) {
-        uint32_t w = (uint32_t)in[i] << 16;
-        out[o++] = b64std_char((w >> 18) & 0x3fu);
-        out[o++] = b64std_char((w >> 12) & 0x3fu);
-        out[o++] = '=';
-        out[o++] = '=';
-    } else if (in_len - i == 2u) {
-        uint32_t w = ((uint32_t)in[i] << 16) | ((uint32_t)in[i + 1u] << 8);
-        out[o++] = b64std_char((w >> 18) & 0x3fu);
-        out[o++] = b64std_char((w >> 12) & 0x3fu);
-        out[o++] = b64std_char((w >> 6) & 0x3fu);
-        out[o++] = '=';
-    }
+    (void)b64_encode_quanta(in, in_len, b64std_char, true, out);
     if (out_cap > needed) {
         out[needed] = '\0';
     }

@@ -107,4 +107,10 @@ bool moat_jose_same_key(const moat_ec_public_key *a, const moat_ec_public_key *b
 moat_err moat_jose_payload_out(const char *p64, size_t p64_len, uint8_t *out,
                                size_t cap, size_t *out_len);
 
+/* The one "crit" check of JWS and JWE (RFC 7515 4.1.11, RFC 7516 4.1.13). */
+moat_err moat_jose_check_crit(const moat_json *root, const moat_json *crit,
+                              const char *const *registered, size_t nregistered,
+                              const char *builtin, const char *const *understood,
+                              size_t nunderstood);
+
 #endif /* MOAT_JOSE_INTERNAL_H */

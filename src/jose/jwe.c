@@ -492,51 +492,14 @@ typedef struct jwe_parsed {
     size_t apv_len;
 } jwe_parsed;
 
-static bool crit_understood(const char *s, size_t len, const moat_jwe_decrypt_opts *o)
-{
-    size_t i;
-    if (o == NULL || o->crit_understood == NULL) {
-        return false;
-    }
-    for (i = 0; i < o->crit_count && i < MOAT_JWS_CRIT_MAX; i++) {
-        const char *u = o->crit_understood[i];
-        if (u != NULL && name_is(s, len, u)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* RFC 7516 section 4.1.13 (= RFC 7515 section 4.1.11). */
+/* RFC 7516 section 4.1.13: the shared JOSE "crit" rule (jws.c). */
 static moat_err check_crit(const moat_json *root, const moat_json *crit,
                            const moat_jwe_decrypt_opts *o)
 {
-    const moat_json *el, *prev;
-    const char *s, *t;
-    size_t slen, tlen;
-
-    if (moat_json_type_of(crit) != MOAT_JSON_ARRAY || moat_json_size(crit) == 0) {
-        return MOAT_ERR_JOSE_CRIT_MALFORMED;
-    }
-    for (el = moat_json_child(crit); el != NULL; el = moat_json_next(el)) {
-        if (moat_json_string(el, &s, &slen) != MOAT_OK || slen == 0 ||
-            is_registered(s, slen)) {
-            return MOAT_ERR_JOSE_CRIT_MALFORMED;
-        }
-        for (prev = moat_json_child(crit); prev != el; prev = moat_json_next(prev)) {
-            if (moat_json_string(prev, &t, &tlen) == MOAT_OK && tlen == slen &&
-                memcmp(s, t, slen) == 0) {
-                return MOAT_ERR_JOSE_CRIT_MALFORMED;
-            }
-        }
-        if (moat_json_get(root, s) == NULL) {
-            return MOAT_ERR_JOSE_CRIT_MALFORMED;
-        }
-        if (!crit_understood(s, slen, o)) {
-            return MOAT_ERR_JOSE_CRIT_UNKNOWN;
-        }
-    }
-    return MOAT_OK;
+    return moat_jose_check_crit(root, crit, jwe_registered,
+                                sizeof(jwe_registered) / sizeof(jwe_registered[0]), NULL,
+                                o != NULL ? o->crit_understood : NULL,
+                                o != NULL ? o->crit_count : 0u);
 }
 
 static moat_err party_info(const moat_json *root, const char *name, uint8_t *out,

@@ -93,31 +93,19 @@ static bool name_is(const char *s, size_t len, const char *lit)
 
 /* Parameters the library itself understands for "crit": b64 (RFC 7797),
  * of which only the value true is supported. */
-static bool crit_understood(const char *s, size_t len, const moat_jws_verify_opts *opts)
-{
-    size_t i;
-    if (name_is(s, len, "b64")) {
-        return true;
-    }
-    if (opts == NULL || opts->crit_understood == NULL) {
-        return false;
-    }
-    for (i = 0; i < opts->crit_count && i < MOAT_JWS_CRIT_MAX; i++) {
-        const char *u = opts->crit_understood[i];
-        if (u != NULL && name_is(s, len, u)) {
-            return true;
-        }
-    }
-    return false;
-}
-
-/* RFC 7515 section 4.1.11. */
-static moat_err check_crit(const moat_json *root, const moat_json *crit,
-                           const moat_jws_verify_opts *opts)
+/* RFC 7515 section 4.1.11 (and RFC 7516 section 4.1.13, which refers to
+ * it): the one "crit" check of JWS and JWE. Every name must be a non-empty
+ * string, distinct, present in the header, not one of @p registered, and
+ * understood: @p builtin (may be NULL) or one of the caller's names. */
+moat_err moat_jose_check_crit(const moat_json *root, const moat_json *crit,
+                              const char *const *registered, size_t nregistered,
+                              const char *builtin, const char *const *understood,
+                              size_t nunderstood)
 {
     const moat_json *el, *prev;
     const char *s, *t;
     size_t slen, tlen, i;
+    bool known;
 
     if (moat_json_type_of(crit) != MOAT_JSON_ARRAY || moat_json_size(crit) == 0) {
         return MOAT_ERR_JOSE_CRIT_MALFORMED;
@@ -126,8 +114,8 @@ static moat_err check_crit(const moat_json *root, const moat_json *crit,
         if (moat_json_string(el, &s, &slen) != MOAT_OK || slen == 0) {
             return MOAT_ERR_JOSE_CRIT_MALFORMED;
         }
-        for (i = 0; i < sizeof(registered_params) / sizeof(registered_params[0]); i++) {
-            if (name_is(s, slen, registered_params[i])) {
+        for (i = 0; i < nregistered; i++) {
+            if (name_is(s, slen, registered[i])) {
                 return MOAT_ERR_JOSE_CRIT_MALFORMED;
             }
         }
@@ -140,11 +128,25 @@ static moat_err check_crit(const moat_json *root, const moat_json *crit,
         if (moat_json_get(root, s) == NULL) {
             return MOAT_ERR_JOSE_CRIT_MALFORMED;
         }
-        if (!crit_understood(s, slen, opts)) {
+        known = builtin != NULL && name_is(s, slen, builtin);
+        for (i = 0; !known && understood != NULL && i < nunderstood && i < MOAT_JWS_CRIT_MAX; i++) {
+            known = understood[i] != NULL && name_is(s, slen, understood[i]);
+        }
+        if (!known) {
             return MOAT_ERR_JOSE_CRIT_UNKNOWN;
         }
     }
     return MOAT_OK;
+}
+
+static moat_err check_crit(const moat_json *root, const moat_json *crit,
+                           const moat_jws_verify_opts *opts)
+{
+    /* moat understands "b64" itself (RFC 7797: only its default) */
+    return moat_jose_check_crit(root, crit, registered_params,
+                                sizeof(registered_params) / sizeof(registered_params[0]), "b64",
+                                opts != NULL ? opts->crit_understood : NULL,
+                                opts != NULL ? opts->crit_count : 0u);
 }
 
 moat_err moat_jose_header_parse(const char *b64, size_t b64_len,

@@ -30,6 +30,7 @@
  */
 #include <string.h>
 
+#include "core/le.h"
 #include "report/internal.h"
 
 #define SLOT_MAGIC "MRP1"
@@ -61,39 +62,15 @@ typedef struct slot_rec {
 
 /* ------------------------------------------------------------ encoding */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    return (uint64_t)get32(p) | ((uint64_t)get32(p + 4) << 32);
-}
 
 static void encode(const slot_rec *r, uint8_t out[MOAT_REPORT_RECORD_SIZE])
 {
     memset(out, 0, MOAT_REPORT_RECORD_SIZE);
     memcpy(out, SLOT_MAGIC, 4);
     out[4] = (uint8_t)(r->freed ? ST_FREED : ST_LIVE);
-    put64(out + OFF_ID, r->ev.id);
-    put64(out + OFF_FLOOR, r->floor);
-    put64(out + OFF_DROPPED, r->dropped);
+    moat_le_put64(out + OFF_ID, r->ev.id);
+    moat_le_put64(out + OFF_FLOOR, r->floor);
+    moat_le_put64(out + OFF_DROPPED, r->dropped);
     if (!r->freed) {
         size_t cl = moat_report_strnlen_(r->ev.component, MOAT_REPORT_COMPONENT_MAX);
         size_t vl = moat_report_strnlen_(r->ev.version, MOAT_REPORT_VERSION_MAX);
@@ -101,8 +78,8 @@ static void encode(const slot_rec *r, uint8_t out[MOAT_REPORT_RECORD_SIZE])
         out[6] = (uint8_t)(r->ev.has_time ? STAMP_TIME : STAMP_BOOT);
         out[7] = (uint8_t)cl;
         out[8] = (uint8_t)vl;
-        put32(out + OFF_CODE, (uint32_t)r->ev.code);
-        put64(out + OFF_STAMP, r->ev.has_time ? (uint64_t)r->ev.time : r->ev.boot);
+        moat_le_put32(out + OFF_CODE, (uint32_t)r->ev.code);
+        moat_le_put64(out + OFF_STAMP, r->ev.has_time ? (uint64_t)r->ev.time : r->ev.boot);
         memcpy(out + OFF_COMP, r->ev.component, cl);
         memcpy(out + OFF_VER, r->ev.version, vl);
     }
@@ -130,9 +107,9 @@ static moat_err decode(const uint8_t *b, size_t len, slot_rec *r)
         !all_zero(b + 9, 3) || (b[4] != ST_LIVE && b[4] != ST_FREED)) {
         return MOAT_ERR_REPORT_STORE;
     }
-    r->ev.id = get64(b + OFF_ID);
-    r->floor = get64(b + OFF_FLOOR);
-    r->dropped = get64(b + OFF_DROPPED);
+    r->ev.id = moat_le_get64(b + OFF_ID);
+    r->floor = moat_le_get64(b + OFF_FLOOR);
+    r->dropped = moat_le_get64(b + OFF_DROPPED);
     r->freed = b[4] == ST_FREED;
     if (r->ev.id == 0u || r->ev.id > MOAT_REPORT_INT_MAX ||
         r->floor > MOAT_REPORT_INT_MAX || r->dropped > MOAT_REPORT_INT_MAX) {
@@ -150,7 +127,7 @@ static moat_err decode(const uint8_t *b, size_t len, slot_rec *r)
     /* A live event is written with a floor below its id. */
     cl = b[7];
     vl = b[8];
-    stamp = get64(b + OFF_STAMP);
+    stamp = moat_le_get64(b + OFF_STAMP);
     if (r->floor >= r->ev.id || moat_report_kind_name((moat_report_kind)b[5]) == NULL ||
         (b[6] != STAMP_TIME && b[6] != STAMP_BOOT) || stamp > MOAT_REPORT_INT_MAX ||
         !moat_report_text_ok_((const char *)(b + OFF_COMP), cl, 1u, MOAT_REPORT_COMPONENT_MAX) ||
@@ -161,7 +138,7 @@ static moat_err decode(const uint8_t *b, size_t len, slot_rec *r)
         return MOAT_ERR_REPORT_STORE;
     }
     r->ev.kind = (moat_report_kind)b[5];
-    r->ev.code = (int32_t)get32(b + OFF_CODE);
+    r->ev.code = (int32_t)moat_le_get32(b + OFF_CODE);
     r->ev.has_time = b[6] == STAMP_TIME;
     if (r->ev.has_time) {
         r->ev.time = (int64_t)stamp;

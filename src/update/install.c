@@ -21,6 +21,7 @@
  */
 #include <string.h>
 
+#include "core/le.h"
 #include "moat/update.h"
 #include "update/install_internal.h"
 
@@ -35,30 +36,6 @@ _Static_assert(REC_BODY + MOAT_UPDATE_DIGEST_SIZE == MOAT_UPDATE_INSTALL_RECORD_
 
 /* ------------------------------------------------------------ encoding */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static void put64(uint8_t *p, uint64_t v)
-{
-    put32(p, (uint32_t)v);
-    put32(p + 4, (uint32_t)(v >> 32));
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
-
-static uint64_t get64(const uint8_t *p)
-{
-    return (uint64_t)get32(p) | ((uint64_t)get32(p + 4) << 32);
-}
 
 static void img_encode(uint8_t *p, const moat_update_image *img)
 {
@@ -67,17 +44,17 @@ static void img_encode(uint8_t *p, const moat_update_image *img)
         return;
     }
     p[0] = 1;
-    put32(p + 4, img->slot);
-    put32(p + 8, img->component_index);
-    put32(p + 12, img->version.major);
-    put32(p + 16, img->version.minor);
-    put32(p + 20, img->version.patch);
-    put32(p + 24, img->svn);
-    put32(p + 28, img->sequence);
-    put32(p + 32, img->svn_counter_id);
-    put64(p + 36, img->size);
-    put64(p + 44, img->sequence_counter);
-    put64(p + 52, img->svn_counter);
+    moat_le_put32(p + 4, img->slot);
+    moat_le_put32(p + 8, img->component_index);
+    moat_le_put32(p + 12, img->version.major);
+    moat_le_put32(p + 16, img->version.minor);
+    moat_le_put32(p + 20, img->version.patch);
+    moat_le_put32(p + 24, img->svn);
+    moat_le_put32(p + 28, img->sequence);
+    moat_le_put32(p + 32, img->svn_counter_id);
+    moat_le_put64(p + 36, img->size);
+    moat_le_put64(p + 44, img->sequence_counter);
+    moat_le_put64(p + 52, img->svn_counter);
     memcpy(p + 60, img->digest, MOAT_UPDATE_DIGEST_SIZE);
     memcpy(p + 92, img->component, MOAT_UPDATE_NAME_SIZE);
 }
@@ -100,17 +77,17 @@ static bool img_decode(const uint8_t *p, moat_update_image *img)
         return false;
     }
     img->valid = true;
-    img->slot = get32(p + 4);
-    img->component_index = get32(p + 8);
-    img->version.major = get32(p + 12);
-    img->version.minor = get32(p + 16);
-    img->version.patch = get32(p + 20);
-    img->svn = get32(p + 24);
-    img->sequence = get32(p + 28);
-    img->svn_counter_id = get32(p + 32);
-    img->size = get64(p + 36);
-    img->sequence_counter = get64(p + 44);
-    img->svn_counter = get64(p + 52);
+    img->slot = moat_le_get32(p + 4);
+    img->component_index = moat_le_get32(p + 8);
+    img->version.major = moat_le_get32(p + 12);
+    img->version.minor = moat_le_get32(p + 16);
+    img->version.patch = moat_le_get32(p + 20);
+    img->svn = moat_le_get32(p + 24);
+    img->sequence = moat_le_get32(p + 28);
+    img->svn_counter_id = moat_le_get32(p + 32);
+    img->size = moat_le_get64(p + 36);
+    img->sequence_counter = moat_le_get64(p + 44);
+    img->svn_counter = moat_le_get64(p + 52);
     memcpy(img->digest, p + 60, MOAT_UPDATE_DIGEST_SIZE);
     memcpy(img->component, p + 92, MOAT_UPDATE_NAME_SIZE);
     if (img->slot >= MOAT_PORT_SLOT_COUNT ||

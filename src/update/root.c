@@ -20,6 +20,7 @@
  */
 #include <string.h>
 
+#include "core/le.h"
 #include "moat/update.h"
 #include "update/meta.h"
 
@@ -529,19 +530,6 @@ done:
 
 /* ---------------------------------------------------------------- record */
 
-static void put32(uint8_t *p, uint32_t v)
-{
-    p[0] = (uint8_t)v;
-    p[1] = (uint8_t)(v >> 8);
-    p[2] = (uint8_t)(v >> 16);
-    p[3] = (uint8_t)(v >> 24);
-}
-
-static uint32_t get32(const uint8_t *p)
-{
-    return (uint32_t)p[0] | ((uint32_t)p[1] << 8) | ((uint32_t)p[2] << 16) |
-           ((uint32_t)p[3] << 24);
-}
 
 static void encode_role(uint8_t *p, const moat_update_role *r)
 {
@@ -562,10 +550,10 @@ static void encode_root(uint8_t *buf, const moat_update_root *r)
     uint64_t e = (uint64_t)r->expires;
     memset(buf, 0, MOAT_UPDATE_ROOT_RECORD_SIZE);
     memcpy(buf, ROOT_MAGIC, 4);
-    put32(buf + 4, r->version);
-    put32(buf + 8, r->epoch);
-    put32(buf + 12, (uint32_t)e);
-    put32(buf + 16, (uint32_t)(e >> 32));
+    moat_le_put32(buf + 4, r->version);
+    moat_le_put32(buf + 8, r->epoch);
+    moat_le_put32(buf + 12, (uint32_t)e);
+    moat_le_put32(buf + 16, (uint32_t)(e >> 32));
     encode_role(buf + ROOT_HDR, &r->root);
     encode_role(buf + ROOT_HDR + ROLE_SIZE, &r->targets);
 }
@@ -636,9 +624,9 @@ moat_err moat_update_root_load(const moat_port *port, moat_update_root *out)
     if (len != sizeof(buf) || memcmp(buf, ROOT_MAGIC, 4) != 0 || !all_zero(buf + 20, 4)) {
         goto done;
     }
-    out->version = get32(buf + 4);
-    out->epoch = get32(buf + 8);
-    e = (uint64_t)get32(buf + 12) | ((uint64_t)get32(buf + 16) << 32);
+    out->version = moat_le_get32(buf + 4);
+    out->epoch = moat_le_get32(buf + 8);
+    e = (uint64_t)moat_le_get32(buf + 12) | ((uint64_t)moat_le_get32(buf + 16) << 32);
     if (e > (uint64_t)MOAT_UPDATE_INT_MAX) {
         goto done;
     }
