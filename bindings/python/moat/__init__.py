@@ -229,7 +229,31 @@ class PublicKey:
         return "<moat.PublicKey %s %s>" % (self.curve, self.thumbprint())
 
 
-class PrivateKey:
+class _Secret:
+    """Shared behaviour of objects holding secrets in C memory (private keys,
+    DICE CDIs): ``with`` wipes on exit, and they can never be pickled or
+    copied (a copy would be a second, unmanaged secret)."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.wipe()
+        return False
+
+    def __reduce__(self):
+        raise TypeError("moat.%s cannot be pickled" % type(self).__name__)
+
+    def __copy__(self):
+        raise TypeError("moat.%s cannot be copied" % type(self).__name__)
+
+    def __deepcopy__(self, memo):
+        raise TypeError("moat.%s cannot be copied" % type(self).__name__)
+
+
+class PrivateKey(_Secret):
     """An EC private key held in C memory and wiped when released.
 
     Create with :meth:`generate`, :meth:`from_der`, :meth:`from_jwk` or
@@ -311,22 +335,6 @@ class PrivateKey:
             self.wipe()
         except Exception:  # interpreter shutdown: the module may be gone
             pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.wipe()
-        return False
-
-    def __reduce__(self):
-        raise TypeError("moat.PrivateKey cannot be pickled")
-
-    def __copy__(self):
-        raise TypeError("moat.PrivateKey cannot be copied")
-
-    def __deepcopy__(self, memo):
-        raise TypeError("moat.PrivateKey cannot be copied")
 
     def __repr__(self):
         if getattr(self, "_h", None) is None:
@@ -972,7 +980,7 @@ def _dice_input_blob(code_hash, code_descriptor=None, config=None, config_descri
     return out
 
 
-class DiceCdis:
+class DiceCdis(_Secret):
     """The two CDIs (CDI_Attest, CDI_Seal) of one DICE layer, held in C
     memory and wiped when released (like :class:`PrivateKey`).
 
@@ -1111,22 +1119,6 @@ class DiceCdis:
             self.wipe()
         except Exception:  # interpreter shutdown
             pass
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.wipe()
-        return False
-
-    def __reduce__(self):
-        raise TypeError("moat.DiceCdis cannot be pickled")
-
-    def __copy__(self):
-        raise TypeError("moat.DiceCdis cannot be copied")
-
-    def __deepcopy__(self, memo):
-        raise TypeError("moat.DiceCdis cannot be copied")
 
     def __repr__(self):
         return "<moat.DiceCdis%s>" % (" (wiped)" if getattr(self, "_h", None) is None else "")
