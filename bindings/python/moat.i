@@ -4329,6 +4329,15 @@ int moatpy_msg_replay_get(moatpy_msg_replay *m, const char *sender,
     return rc;
 }
 
+/** moat_msg_replay_forget() (the record is rewritten on success). */
+int moatpy_msg_replay_forget(moatpy_msg_replay *m, const char *sender)
+{
+    if (m == NULL) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    return moat_msg_replay_forget(&m->r, sender);
+}
+
 /** moat_msg_seal() with @p key to the recipient (curve, point). */
 int moatpy_msg_seal(moatpy_key *key, const char *from, const char *to, const char *type,
                     unsigned long long seq, long long iat, int curve,

@@ -210,6 +210,43 @@ moat_err moat_msg_replay_accept(moat_msg_replay *r, const char *sender,
                                 uint64_t seq);
 
 /**
+ * @brief Remove @p sender's window from the table, freeing its slot, and
+ *        persist the table with one atomic record write.
+ *
+ * For retired devices only. The table holds ::MOAT_MSG_REPLAY_MAX_SENDERS
+ * senders and, when full, refuses new ones (::MOAT_ERR_MSG_REPLAY_FULL);
+ * forgetting a sender that will never send again makes room.
+ *
+ * Security rule (the caller's duty; moat cannot check it): forgetting a
+ * sender erases the memory of which of its sequence numbers were already
+ * accepted, so every message it ever sent becomes acceptable again by
+ * moat_msg_open() (a replay). Forget a sender ONLY after removing it from
+ * every ::moat_msg_receiver directory that uses this state, so its old
+ * messages are refused as ::MOAT_ERR_MSG_UNKNOWN_SENDER before the replay
+ * window is consulted. A sender that must keep communicating must never be
+ * forgotten; if it is re-admitted later, give it a new key (its directory
+ * key binds its messages) so that its old messages stay unacceptable.
+ *
+ * As moat_msg_replay_accept(): the record is written first and memory
+ * follows only on success. If the write fails (power cut,
+ * ::MOAT_ERR_PORT_IO) the record holds the old or the new table, memory
+ * keeps the old one and the state is marked stale (every later call
+ * returns ::MOAT_ERR_MSG_REPLAY_STALE until moat_msg_replay_open()).
+ * @param r the state (loaded)
+ * @param sender the sender id (NUL-terminated, at most ::MOAT_MSG_ID_MAX)
+ * @return ::MOAT_OK; ::MOAT_ERR_INVALID_ARGUMENT (NULL, or an id too long,
+ *   empty or outside the alphabet); ::MOAT_ERR_NOT_FOUND (@p sender has no
+ *   window: nothing is written, nothing changes);
+ *   ::MOAT_ERR_MSG_REPLAY_STALE (not loaded, or a previous write failed);
+ *   the port's write errors (::MOAT_ERR_PORT_IO,
+ *   ::MOAT_ERR_PORT_POWER_CUT, ...).
+ *
+ * Memory: no heap; about 1.5 KiB of stack. Thread safety: not
+ * concurrently with other uses of @p r or the port.
+ */
+moat_err moat_msg_replay_forget(moat_msg_replay *r, const char *sender);
+
+/**
  * @brief Read one sender's window (for diagnostics and tests).
  * @param r the state
  * @param sender the sender id

@@ -79,7 +79,16 @@ extern "C" {
 /** @brief Size of a ::moat_tls_ctx in bytes. */
 #define MOAT_TLS_CTX_SIZE 8192u
 /** @brief Size of a saved client session (::moat_tls_session). */
-#define MOAT_TLS_SESSION_SIZE 128u
+#define MOAT_TLS_SESSION_SIZE 144u
+/**
+ * @brief Default lifetime of a saved client session, in seconds (24 h, the
+ *        upper limit RFC 5246 appendix F.1.4 suggests), counted from the
+ *        full handshake that established it. See
+ *        ::moat_tls_config::session_lifetime.
+ */
+#define MOAT_TLS_SESSION_LIFETIME 86400u
+/** @brief Largest ::moat_tls_config::session_lifetime accepted (7 days). */
+#define MOAT_TLS_SESSION_LIFETIME_MAX 604800u
 /** @brief Bytes of the server cache buffer per cached session. */
 #define MOAT_TLS_SESSION_CACHE_ENTRY 100u
 /** @brief Largest transport timeout accepted, in milliseconds (24 h). */
@@ -142,6 +151,17 @@ typedef struct moat_tls_io {
  * Holds the master secret: keep it as secret as a key and wipe it with
  * moat_wipe() when done. It is bound to the peer name (or IP) it was
  * established with: offered only to that same peer.
+ *
+ * It also records when it was established (the trusted time of the client
+ * at the moat_tls_init() of the full handshake; a session saved after a
+ * resumption keeps that original time, so resuming never extends its
+ * life). moat_tls_init() offers it only while it is younger than the
+ * lifetime (::moat_tls_config::session_lifetime, default
+ * ::MOAT_TLS_SESSION_LIFETIME) and only when BOTH the establishing and the
+ * current connection have trusted time: a session established without
+ * trusted time is never offered, nor is any session while the client has
+ * no trusted time, nor when the clock is earlier than the session's time.
+ * Not offering means a full handshake with full certificate validation.
  */
 typedef struct moat_tls_session {
     uint64_t opaque_[MOAT_TLS_SESSION_SIZE / 8u]; /**< implementation storage */
@@ -221,6 +241,7 @@ typedef struct moat_tls_config {
     /* --- resumption */
     const moat_tls_session *resume;     /**< client: a session to offer (NULL: none) */
     moat_tls_session_cache *cache;      /**< server: session cache (NULL: no resumption) */
+    uint32_t session_lifetime;          /**< client: seconds a saved session may be offered after its full handshake (0: ::MOAT_TLS_SESSION_LIFETIME; at most ::MOAT_TLS_SESSION_LIFETIME_MAX); server: 0 */
 } moat_tls_config;
 
 /** @brief A TLS endpoint (opaque, caller-allocated). */
@@ -254,14 +275,21 @@ typedef struct moat_tls_status {
  * (and, when a server requires client certificates, at least one anchor);
  * buffers at least their minimum; @c suites only known bits. The engine's
  * DRBG is seeded with 32 bytes from @c rng. A client @c resume session
- * bound to another peer is silently not offered (full handshake).
+ * is silently not offered (full handshake) when it is bound to another
+ * peer or other trust settings, or is too old: offered only while
+ * 0 <= now - established < @c session_lifetime, with trusted time now
+ * (@c time_port, or a positive @c now; never under @c no_time) and when it
+ * was established (see ::moat_tls_session). The client's time is read once
+ * here; a failing time port only means "no time" (no offer), not an error.
  * Re-initializing a context starts a new connection.
  * @param[out] tls the context; wiped on failure
  * @param cfg the configuration (must outlive @p tls, with its pointers)
  * @param io the transport (copied)
  * @return ::MOAT_OK;
  *   ::MOAT_ERR_INVALID_ARGUMENT (NULL, or a check above failed: a missing
- *   or inconsistent field, a buffer below its minimum, @c timeout_ms above
+ *   or inconsistent field, a buffer below its minimum, a client
+ *   @c session_lifetime above ::MOAT_TLS_SESSION_LIFETIME_MAX or a server
+ *   one not 0, @c timeout_ms above
  *   ::MOAT_TLS_MAX_TIMEOUT_MS, more than ::MOAT_TLS_MAX_OWN_CHAIN
  *   certificates, a name longer than ::MOAT_TLS_MAX_NAME);
  *   ::MOAT_ERR_UNSUPPORTED (unknown @c suites bits, or a leaf key that is
@@ -393,6 +421,11 @@ moat_err moat_tls_peer_chain(const moat_tls_ctx *tls, const uint8_t **certs,
 
 /**
  * @brief Save the session of a completed client handshake for resumption.
+ *
+ * The session carries its establishment time (see ::moat_tls_session):
+ * the client's trusted time at the moat_tls_init() of the full handshake,
+ * or, after a resumption, the time of the session that was resumed. A
+ * session established without trusted time is saved but never offered.
  * @param tls a client context after a successful handshake
  * @param[out] session receives the session (secret: wipe after use);
  *        wiped on failure

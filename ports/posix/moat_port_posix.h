@@ -7,11 +7,11 @@
  * - `uds`            the 64-byte Unique Device Secret, mode 0600, created
  *                    from getrandom() only when the directory is initialised
  *                    (see below), never afterwards;
- * - `ctr-<id>`        counter <id> (8 hex digits), mode 0600; all
+ * - `ctr-NNNNNNNN`    counter NNNNNNNN (8 hex digits), mode 0600; all
  *                    ::MOAT_PORT_COUNTER_COUNT counters are created (value
  *                    0) when the directory is initialised;
- * - `rec-<id>`        record <id>, mode 0600;
- * - `key-<id>`        device key: PKCS#8 DER (RFC 5208/5958) in the
+ * - `rec-NNNNNNNN`    record NNNNNNNN, mode 0600;
+ * - `key-NNNNNNNN`    device key: PKCS#8 DER (RFC 5208/5958) in the
  *                    envelope below, mode 0600;
  * - `slot-N.bin`     update slot N, a file of the configured size, 0600;
  * - `initializing`   present only while the directory is being initialised.

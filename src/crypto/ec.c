@@ -168,11 +168,15 @@ moat_err moat_ec_generate(moat_curve curve, moat_rng_fn rng, void *rng_ctx,
                        moat_crypto_br_curve(curve));
     if (prng.err != MOAT_OK) {
         err = MOAT_ERR_CRYPTO_RNG_FAILED; /* fail closed */
-    } else if (got != cs || moat_crypto_scalar_in_range(curve, kbuf, cs) == 0u) {
-        err = MOAT_ERR_INTERNAL;
     } else {
-        priv->curve = curve;
-        memcpy(priv->d, kbuf, cs);
+        uint32_t in_range = got == cs ? moat_crypto_scalar_in_range(curve, kbuf, cs) : 0u;
+        MOAT_DECLASSIFY(&in_range, sizeof(in_range)); /* a failed keygen is reported */
+        if (in_range == 0u) {
+            err = MOAT_ERR_INTERNAL;
+        } else {
+            priv->curve = curve;
+            memcpy(priv->d, kbuf, cs);
+        }
     }
     moat_wipe(kbuf, sizeof(kbuf));
     moat_wipe(&sk, sizeof(sk));
@@ -213,6 +217,7 @@ moat_err moat_ec_public_from_private(const moat_ec_private_key *priv,
         pub->curve = priv->curve;
         memcpy(pub->q, kbuf, got);
         pub->q_len = got;
+        MOAT_DECLASSIFY(pub->q, got); /* a public key is published (like a signature) */
     }
     moat_wipe(d, sizeof(d));
     moat_wipe(&sk, sizeof(sk));

@@ -103,15 +103,20 @@ static uint64_t get_be64(const uint8_t *b)
     return v;
 }
 
-static size_t serialize(const moat_msg_replay *r, uint8_t *buf)
+/* Serialize every entry but index @p skip (r->count or more: none skipped). */
+static size_t serialize_skip(const moat_msg_replay *r, size_t skip, uint8_t *buf)
 {
     size_t i, pos = 0;
     memcpy(buf, replay_magic, 4);
     pos = 4;
-    buf[pos++] = (uint8_t)r->count;
+    buf[pos++] = (uint8_t)(skip < r->count ? r->count - 1u : r->count);
     for (i = 0; i < r->count; i++) {
         const moat_msg_replay_entry *e = &r->entries[i];
-        size_t n = strlen(e->sender);
+        size_t n;
+        if (i == skip) {
+            continue;
+        }
+        n = strlen(e->sender);
         buf[pos++] = (uint8_t)n;
         memcpy(buf + pos, e->sender, n);
         pos += n;
@@ -121,6 +126,11 @@ static size_t serialize(const moat_msg_replay *r, uint8_t *buf)
         pos += 8;
     }
     return pos;
+}
+
+static size_t serialize(const moat_msg_replay *r, uint8_t *buf)
+{
+    return serialize_skip(r, MOAT_MSG_REPLAY_MAX_SENDERS, buf);
 }
 
 static moat_err parse_record(moat_msg_replay *r, const uint8_t *buf, size_t len)
@@ -249,6 +259,41 @@ moat_err moat_msg_replay_accept(moat_msg_replay *r, const char *sender,
         r->loaded = false;
         return e;
     }
+    return MOAT_OK;
+}
+
+moat_err moat_msg_replay_forget(moat_msg_replay *r, const char *sender)
+{
+    uint8_t buf[MOAT_MSG_REPLAY_RECORD_SIZE];
+    size_t len, j;
+    int i;
+    moat_err e;
+
+    if (r == NULL || !moat_msg_id_valid(sender, MOAT_MSG_ID_MAX, NULL)) {
+        return MOAT_ERR_INVALID_ARGUMENT;
+    }
+    if (!r->loaded || r->count > MOAT_MSG_REPLAY_MAX_SENDERS) {
+        return MOAT_ERR_MSG_REPLAY_STALE;
+    }
+    i = find_sender(r, sender);
+    if (i < 0) {
+        return MOAT_ERR_NOT_FOUND; /* nothing written */
+    }
+    /* Persist the table without the entry first; memory follows only on
+     * success, so a failed write leaves memory on the old state (marked
+     * stale, as in moat_msg_replay_accept()). */
+    len = serialize_skip(r, (size_t)i, buf);
+    e = moat_port_record_write(r->port, r->record_id, buf, len);
+    moat_wipe(buf, sizeof(buf));
+    if (e != MOAT_OK) {
+        r->loaded = false;
+        return e;
+    }
+    for (j = (size_t)i; j + 1u < r->count; j++) {
+        r->entries[j] = r->entries[j + 1u];
+    }
+    r->count--;
+    moat_wipe(&r->entries[r->count], sizeof(r->entries[r->count]));
     return MOAT_OK;
 }
 

@@ -21,7 +21,7 @@
 #include "crypto/tls_engine.h"
 
 #define TLS_MAGIC 0x4D544C53u   /* "MTLS": an initialized context */
-#define TLS_SESSION_MAGIC 0x4D545331u /* "MTS1": a saved session */
+#define TLS_SESSION_MAGIC 0x4D545332u /* "MTS2": a saved session (with its time) */
 #define TLS_SEED_LEN 32u
 
 /* Loop modes. */
@@ -41,11 +41,20 @@ typedef struct tls_state {
     bool closed;                   /* clean close completed (either side) */
     uint16_t suite;
     uint8_t peer_binding[32];      /* SHA-256 of the peer identity (sessions) */
+    /* Session lifetime (client). */
+    bool time_ok;                  /* the client had trusted time at init */
+    int64_t time_now;              /* that time */
+    bool offered;                  /* a saved session was offered */
+    int64_t offered_time;          /* its establishment time */
+    bool est_time_ok;              /* after the handshake: the session's time is known */
+    int64_t est_time;              /* establishment time of the current session */
 } tls_state;
 
 /* The saved session layout inside moat_tls_session. */
 typedef struct tls_session_blob {
     uint32_t magic;
+    uint32_t has_time;             /* 1: established_at is trusted time */
+    int64_t established_at;        /* full handshake time (seconds since 1970) */
     uint8_t peer_binding[32];
     uint8_t raw[MOAT_TLS_ENGINE_SESSION_SIZE];
 } tls_session_blob;
@@ -149,6 +158,46 @@ static moat_err peer_binding(const moat_tls_config *cfg, uint8_t out[32])
     return MOAT_OK;
 }
 
+/* The client's trusted time for session lifetimes: none under no_time, the
+ * port's time when a time port is configured (a port without time: none),
+ * else a positive cfg->now. */
+static bool client_time(const moat_tls_config *cfg, int64_t *now)
+{
+    int64_t v = 0;
+
+    *now = 0;
+    if (cfg->no_time) {
+        return false;
+    }
+    if (cfg->time_port != NULL) {
+        if (moat_port_time(cfg->time_port, &v) != MOAT_OK || v <= 0) {
+            return false;
+        }
+    } else if (cfg->now > 0) {
+        v = cfg->now;
+    } else {
+        return false;
+    }
+    *now = v;
+    return true;
+}
+
+/* May a saved session still be offered? Only with trusted time on both
+ * sides (when saved and now), and only while 0 <= age < lifetime: a clock
+ * that went backwards makes the age unknowable, so the session is not
+ * offered either (RFC 5246 F.1.4 suggests at most 24 hours). */
+static bool session_fresh(const tls_session_blob *blob, bool time_ok, int64_t now,
+                          uint32_t lifetime)
+{
+    uint32_t life = lifetime == 0u ? (uint32_t)MOAT_TLS_SESSION_LIFETIME : lifetime;
+
+    if (blob->has_time != 1u || !time_ok || blob->established_at <= 0 ||
+        now < blob->established_at) {
+        return false;
+    }
+    return (uint64_t)(now - blob->established_at) < (uint64_t)life;
+}
+
 /* ---------------------------------------------------------- validation */
 
 static moat_err check_config(const moat_tls_config *cfg, const moat_tls_io *io)
@@ -188,11 +237,12 @@ static moat_err check_config(const moat_tls_config *cfg, const moat_tls_io *io)
     }
     if (cfg->role == MOAT_TLS_SERVER) {
         if (cfg->chain_count == 0u || cfg->peer_name != NULL || cfg->peer_ip != NULL ||
-            cfg->resume != NULL) {
+            cfg->resume != NULL || cfg->session_lifetime != 0u) {
             return MOAT_ERR_INVALID_ARGUMENT;
         }
     } else {
         if (cfg->require_client_cert || cfg->cache != NULL ||
+            cfg->session_lifetime > MOAT_TLS_SESSION_LIFETIME_MAX ||
             (cfg->peer_name == NULL) == (cfg->peer_ip == NULL)) {
             return MOAT_ERR_INVALID_ARGUMENT;
         }
@@ -289,12 +339,19 @@ moat_err moat_tls_init(moat_tls_ctx *tls, const moat_tls_config *cfg, const moat
     ep.seed = seed;
     ep.seed_len = sizeof(seed);
     ep.cache = cfg->cache != NULL ? (void *)cfg->cache->opaque_ : NULL;
+    if (cfg->role == MOAT_TLS_CLIENT) {
+        t->time_ok = client_time(cfg, &t->time_now);
+    }
     if (cfg->resume != NULL) {
-        /* Offered only to the peer it was established with. */
+        /* Offered only to the peer it was established with, under the same
+         * trust settings, and only while younger than its lifetime. */
         blob = (const tls_session_blob *)(const void *)cfg->resume;
         if (blob->magic == TLS_SESSION_MAGIC &&
-            moat_ct_equal(blob->peer_binding, t->peer_binding, sizeof(t->peer_binding))) {
+            moat_ct_equal(blob->peer_binding, t->peer_binding, sizeof(t->peer_binding)) &&
+            session_fresh(blob, t->time_ok, t->time_now, cfg->session_lifetime)) {
             ep.resume = blob->raw;
+            t->offered = true;
+            t->offered_time = blob->established_at;
         }
     }
     err = moat_tls_engine_init(&t->eng, &ep);
@@ -522,6 +579,18 @@ moat_err moat_tls_handshake(moat_tls_ctx *tls)
     }
     server = t->cfg->role == MOAT_TLS_SERVER;
     t->resumed = moat_tls_engine_resumed(&t->eng);
+    if (!server) {
+        /* A resumed session keeps the time of the full handshake that
+         * established it: resuming (and saving again) never extends its
+         * life. A full handshake dates from this connection's init. */
+        if (t->resumed) {
+            t->est_time_ok = t->offered;
+            t->est_time = t->offered ? t->offered_time : 0;
+        } else {
+            t->est_time_ok = t->time_ok;
+            t->est_time = t->time_ok ? t->time_now : 0;
+        }
+    }
     if (t->resumed) {
         /* sessions exist only after a full handshake with validation */
         t->peer_auth = server ? t->cfg->require_client_cert : true;
@@ -722,6 +791,8 @@ moat_err moat_tls_session_save(const moat_tls_ctx *tls, moat_tls_session *sessio
         return MOAT_ERR_TLS_STATE;
     }
     blob->magic = TLS_SESSION_MAGIC;
+    blob->has_time = t->est_time_ok ? 1u : 0u;
+    blob->established_at = t->est_time_ok ? t->est_time : 0;
     memcpy(blob->peer_binding, t->peer_binding, sizeof(blob->peer_binding));
     moat_tls_engine_session(&t->eng, blob->raw);
     return MOAT_OK;

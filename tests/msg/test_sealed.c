@@ -827,6 +827,161 @@ static void test_replay_table_and_record(void **state)
     }
 }
 
+/* ------------------------------------------------------------ forget */
+
+/* Fill the table with s0..s(MAX-1), each at sequence 1. */
+static void fill_table(fx *t)
+{
+    char id[16];
+    unsigned i;
+    for (i = 0; i < MOAT_MSG_REPLAY_MAX_SENDERS; i++) {
+        (void)snprintf(id, sizeof(id), "s%u", i);
+        assert_int_equal(moat_msg_replay_accept(&t->replay, id, 1), MOAT_OK);
+    }
+}
+
+static void test_replay_forget_frees_slot(void **state)
+{
+    fx *t = *state;
+    uint64_t hi = 99;
+    fill_table(t);
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "s-new", 1), MOAT_ERR_MSG_REPLAY_FULL);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "s5"), MOAT_OK);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "s5", &hi, NULL), MOAT_ERR_NOT_FOUND);
+    assert_int_equal(hi, 0);
+    /* The 17th sender now fits; the table is full again after it. */
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "s-new", 1), MOAT_OK);
+    assert_int_equal(moat_msg_replay_check(&t->replay, "s-new2", 1), MOAT_ERR_MSG_REPLAY_FULL);
+    /* The other windows are intact (neighbours of the removed entry too). */
+    assert_int_equal(moat_msg_replay_check(&t->replay, "s4", 1), MOAT_ERR_MSG_REPLAY);
+    assert_int_equal(moat_msg_replay_check(&t->replay, "s6", 1), MOAT_ERR_MSG_REPLAY);
+    assert_int_equal(moat_msg_replay_check(&t->replay, "s15", 1), MOAT_ERR_MSG_REPLAY);
+    assert_int_equal(moat_msg_replay_check(&t->replay, "s-new", 1), MOAT_ERR_MSG_REPLAY);
+}
+
+/* The documented procedure end to end: a retired sender is removed from the
+ * directory, then forgotten; its old message stays refused. */
+static void test_replay_forget_after_directory_removal(void **state)
+{
+    fx *t = *state;
+    static char m1[2048];
+    seal_ab(t, 1);
+    strcpy(m1, t->msg);
+    open_ok(t, m1, strlen(m1));
+    t->rx.directory = &t->dir_b[1]; /* dev-a retired: only dev-c is known */
+    t->rx.directory_count = 1;
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-a"), MOAT_OK);
+    open_expect(t, m1, strlen(m1), MOAT_ERR_MSG_UNKNOWN_SENDER);
+}
+
+static void test_replay_forget_persists(void **state)
+{
+    fx *t = *state;
+    uint64_t hi = 0, bm = 0;
+    uint8_t rec[MOAT_MSG_REPLAY_RECORD_SIZE];
+    size_t rec_len = 0;
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-a", 5), MOAT_OK);
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-c", 7), MOAT_OK);
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-d", 9), MOAT_OK);
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-d", 8), MOAT_OK);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-c"), MOAT_OK);
+    reboot(t);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "dev-c", &hi, NULL), MOAT_ERR_NOT_FOUND);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "dev-a", &hi, &bm), MOAT_OK);
+    assert_int_equal(hi, 5);
+    assert_int_equal(bm, 1);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "dev-d", &hi, &bm), MOAT_OK);
+    assert_int_equal(hi, 9);
+    assert_int_equal(bm, 3);
+    /* The record itself: two entries, a then d, nothing else. */
+    assert_int_equal(moat_port_record_read(&t->inner, MOAT_MSG_DEFAULT_REPLAY_RECORD, rec,
+                                           sizeof(rec), &rec_len), MOAT_OK);
+    assert_int_equal(rec_len, 5u + 2u * (1u + 5u + 16u));
+    assert_memory_equal(rec, "MRP1\x02\x05" "dev-a", 11);
+    assert_memory_equal(rec + 27, "\x05" "dev-d", 6);
+    /* Forgetting the last ones leaves an empty, valid table. */
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-a"), MOAT_OK);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-d"), MOAT_OK);
+    reboot(t);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "dev-a", &hi, NULL), MOAT_ERR_NOT_FOUND);
+    assert_int_equal(moat_msg_replay_get(&t->replay, "dev-d", &hi, NULL), MOAT_ERR_NOT_FOUND);
+    assert_int_equal(moat_port_record_read(&t->inner, MOAT_MSG_DEFAULT_REPLAY_RECORD, rec,
+                                           sizeof(rec), &rec_len), MOAT_OK);
+    assert_int_equal(rec_len, 5);
+    assert_memory_equal(rec, "MRP1\x00", 5);
+}
+
+static void test_replay_forget_unknown_sender(void **state)
+{
+    fx *t = *state;
+    snap s;
+    uint32_t w = moat_port_fault_writes(&t->f);
+    /* Empty table, no record yet: not found, and still no record. */
+    take(t, &s);
+    assert_int_equal(s.rec_err, MOAT_ERR_PORT_NOT_FOUND);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-a"), MOAT_ERR_NOT_FOUND);
+    assert_unchanged(t, &s);
+    assert_int_equal(moat_port_fault_writes(&t->f), w);
+    /* Populated table: an unknown sender changes nothing, writes nothing. */
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-a", 3), MOAT_OK);
+    w = moat_port_fault_writes(&t->f);
+    take(t, &s);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-x"), MOAT_ERR_NOT_FOUND);
+    assert_unchanged(t, &s);
+    assert_int_equal(moat_port_fault_writes(&t->f), w);
+    /* Invalid arguments: the same. */
+    assert_int_equal(moat_msg_replay_forget(NULL, "dev-a"), MOAT_ERR_INVALID_ARGUMENT);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, NULL), MOAT_ERR_INVALID_ARGUMENT);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, ""), MOAT_ERR_INVALID_ARGUMENT);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "a\"b"), MOAT_ERR_INVALID_ARGUMENT);
+    assert_unchanged(t, &s);
+    assert_int_equal(moat_port_fault_writes(&t->f), w);
+    /* Unloaded state: stale, nothing written. */
+    moat_msg_replay_close(&t->replay);
+    assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-a"), MOAT_ERR_MSG_REPLAY_STALE);
+    assert_int_equal(moat_port_fault_writes(&t->f), w);
+}
+
+static void test_replay_forget_power_cut(void **state)
+{
+    fx *t = *state;
+    static const moat_port_fault_cut_mode modes[] = {
+        MOAT_PORT_FAULT_CUT_BEFORE, MOAT_PORT_FAULT_CUT_AFTER, MOAT_PORT_FAULT_CUT_TORN};
+    size_t k;
+    uint64_t hi = 0;
+    assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-c", 7), MOAT_OK);
+    for (k = 0; k < 3; k++) {
+        moat_err e;
+        uint64_t bm = 0;
+        hi = 0;
+        if (moat_msg_replay_get(&t->replay, "dev-a", &hi, NULL) == MOAT_ERR_NOT_FOUND) {
+            assert_int_equal(moat_msg_replay_accept(&t->replay, "dev-a", 5), MOAT_OK);
+        }
+        moat_port_fault_cut_at(&t->f, moat_port_fault_writes(&t->f) + 1u, modes[k]);
+        assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-a"), MOAT_ERR_PORT_POWER_CUT);
+        assert_true(moat_port_fault_is_cut(&t->f));
+        /* Memory is stale until reloaded: nothing is accepted or forgotten. */
+        assert_int_equal(moat_msg_replay_check(&t->replay, "dev-a", 6), MOAT_ERR_MSG_REPLAY_STALE);
+        assert_int_equal(moat_msg_replay_forget(&t->replay, "dev-c"), MOAT_ERR_MSG_REPLAY_STALE);
+        assert_int_equal(moat_msg_replay_get(&t->replay, "dev-c", &hi, NULL),
+                         MOAT_ERR_MSG_REPLAY_STALE);
+        reboot(t); /* asserts the record still parses */
+        /* Old table (a kept) or new table (a gone); c intact either way. */
+        hi = 0;
+        e = moat_msg_replay_get(&t->replay, "dev-a", &hi, &bm);
+        if (modes[k] == MOAT_PORT_FAULT_CUT_AFTER) {
+            assert_int_equal(e, MOAT_ERR_NOT_FOUND);
+        } else {
+            assert_int_equal(e, MOAT_OK);
+            assert_int_equal(hi, 5);
+            assert_int_equal(bm, 1);
+        }
+        assert_int_equal(moat_msg_replay_get(&t->replay, "dev-c", &hi, &bm), MOAT_OK);
+        assert_int_equal(hi, 7);
+        assert_int_equal(bm, 1);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -854,6 +1009,12 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_attack_crit_and_encrypted_key, setup, teardown),
         cmocka_unit_test_setup_teardown(test_power_cut_while_persisting, setup, teardown),
         cmocka_unit_test_setup_teardown(test_replay_table_and_record, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_forget_frees_slot, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_forget_after_directory_removal, setup,
+                                        teardown),
+        cmocka_unit_test_setup_teardown(test_replay_forget_persists, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_forget_unknown_sender, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_replay_forget_power_cut, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -394,6 +394,168 @@ static void test_resumption(void **state)
     moat_tls_session_cache_wipe(&W.cache);
 }
 
+/* ------------------------------------------------------- session lifetime */
+
+/* A port with only a clock (for "the client has no trusted time now"). */
+typedef struct clock_port {
+    bool has_time;
+    int64_t now;
+} clock_port;
+
+static moat_err clock_time_now(void *ctx, int64_t *unix_seconds)
+{
+    const clock_port *c = ctx;
+    *unix_seconds = c->has_time ? c->now : 0;
+    return c->has_time ? MOAT_OK : MOAT_ERR_PORT_NO_TIME;
+}
+
+static const moat_port_ops clock_ops = {.abi_version = MOAT_PORT_ABI_VERSION,
+                                        .time_now = clock_time_now};
+
+/* One connection with the cache; the client offers @p resume at time
+ * @p client_now (lifetime @p lifetime). Returns whether both sides resumed;
+ * the handshake must succeed either way. Saves the session into @p save. */
+static bool connect_at(const moat_tls_session *resume, int64_t client_now, uint32_t lifetime,
+                       moat_tls_session *save)
+{
+    moat_err ec, es;
+    moat_tls_status sc, ss;
+
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.resume = resume;
+    W.c.cfg.now = client_now;
+    W.c.cfg.session_lifetime = lifetime;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_OK);
+    assert_int_equal(es, MOAT_OK);
+    status(&W.c.tls, &sc);
+    status(&W.s.tls, &ss);
+    assert_true(sc.handshake_done && sc.peer_authenticated && ss.peer_authenticated);
+    assert_int_equal(sc.resumed, ss.resumed);
+    if (save != NULL) {
+        assert_int_equal(moat_tls_session_save(&W.c.tls, save), MOAT_OK);
+    }
+    close_both();
+    return sc.resumed;
+}
+
+static void test_session_lifetime(void **state)
+{
+    moat_tls_session sess, again;
+    const int64_t t0 = FX_NOW;
+
+    (void)state;
+    assert_int_equal(moat_tls_session_cache_init(&W.cache, W.cache_buf, sizeof(W.cache_buf)),
+                     MOAT_OK);
+    assert_false(connect_at(NULL, t0, 0, &sess));
+    /* within the default lifetime: resumed */
+    assert_true(connect_at(&sess, t0 + 1, 0, NULL));
+    assert_true(connect_at(&sess, t0 + (int64_t)MOAT_TLS_SESSION_LIFETIME - 1, 0, NULL));
+    /* beyond it: not offered, a full handshake that still succeeds */
+    assert_false(connect_at(&sess, t0 + (int64_t)MOAT_TLS_SESSION_LIFETIME, 0, NULL));
+    assert_false(connect_at(&sess, t0 + 30 * 86400, 0, NULL));
+    /* a configured lifetime */
+    assert_true(connect_at(&sess, t0 + 59, 60, NULL));
+    assert_false(connect_at(&sess, t0 + 60, 60, NULL));
+    /* a clock earlier than the session: its age is unknown, not offered */
+    assert_false(connect_at(&sess, t0 - 1, 0, NULL));
+    /* saving a resumed session keeps the original time: no extension */
+    assert_true(connect_at(&sess, t0 + 1000, 0, &again));
+    assert_false(connect_at(&again, t0 + (int64_t)MOAT_TLS_SESSION_LIFETIME, 0, NULL));
+    /* a session saved now is fresh again (sanity: the server still has it) */
+    assert_false(connect_at(NULL, t0 + 2 * 86400, 0, &again));
+    assert_true(connect_at(&again, t0 + 2 * 86400 + 10, 0, NULL));
+    /* lifetime bounds: above the maximum refused; a server must leave it 0 */
+    reset_world(&W.server, &W.client);
+    W.c.cfg.session_lifetime = MOAT_TLS_SESSION_LIFETIME_MAX + 1u;
+    assert_int_equal(moat_tls_init(&W.c.tls, &W.c.cfg, &W.c.io), MOAT_ERR_INVALID_ARGUMENT);
+    W.c.cfg.session_lifetime = MOAT_TLS_SESSION_LIFETIME_MAX;
+    assert_int_equal(moat_tls_init(&W.c.tls, &W.c.cfg, &W.c.io), MOAT_OK);
+    W.s.cfg.session_lifetime = 1;
+    assert_int_equal(moat_tls_init(&W.s.tls, &W.s.cfg, &W.s.io), MOAT_ERR_INVALID_ARGUMENT);
+    moat_wipe(&sess, sizeof(sess));
+    moat_wipe(&again, sizeof(again));
+    moat_tls_session_cache_wipe(&W.cache);
+}
+
+/* Without trusted time on either side, a session is never offered. */
+static void test_session_without_time(void **state)
+{
+    moat_tls_session sess, untimed;
+    clock_port clk = {true, FX_NOW};
+    moat_port port = {&clock_ops, &clk};
+    moat_err ec, es;
+    moat_tls_status sc;
+
+    (void)state;
+    assert_int_equal(moat_tls_session_cache_init(&W.cache, W.cache_buf, sizeof(W.cache_buf)),
+                     MOAT_OK);
+    /* saved with time from a time port; offered while the port has time */
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.time_port = &port;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_OK);
+    assert_int_equal(moat_tls_session_save(&W.c.tls, &sess), MOAT_OK);
+    close_both();
+    clk.now = FX_NOW + 5;
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.time_port = &port;
+    W.c.cfg.resume = &sess;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_OK);
+    status(&W.c.tls, &sc);
+    assert_true(sc.resumed);
+    close_both();
+    /* the current side has no time (the port lost it): not offered */
+    clk.has_time = false;
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.time_port = &port;
+    W.c.cfg.resume = &sess;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_OK); /* no-time policy of the certificate layer */
+    status(&W.c.tls, &sc);
+    assert_false(sc.resumed);
+    /* ... and that session, established without time, is never offered */
+    assert_int_equal(moat_tls_session_save(&W.c.tls, &untimed), MOAT_OK);
+    close_both();
+    clk.has_time = true;
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.time_port = &port;
+    W.c.cfg.resume = &untimed;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_OK);
+    status(&W.c.tls, &sc);
+    assert_false(sc.resumed);
+    close_both();
+    /* a non-positive cfg.now is no time either: the session is not offered
+     * (offered, it would resume without looking at certificates), so the
+     * full handshake validates the chain, and the certificate layer, which
+     * also has no time, refuses it */
+    reset_world(&W.server, &W.client);
+    W.s.cfg.cache = &W.cache;
+    W.c.cfg.resume = &sess;
+    W.c.cfg.now = 0;
+    init_both();
+    run_handshakes(&ec, &es);
+    assert_int_equal(ec, MOAT_ERR_TLS_CERTIFICATE);
+    assert_int_equal(moat_tls_last_x509_error(&W.c.tls), MOAT_ERR_X509_NO_TIME);
+    status(&W.c.tls, &sc);
+    assert_false(sc.resumed);
+    moat_wipe(&sess, sizeof(sess));
+    moat_wipe(&untimed, sizeof(untimed));
+    moat_tls_session_cache_wipe(&W.cache);
+}
+
 static void test_timeout_handshake(void **state)
 {
     moat_tls_status st;
@@ -821,6 +983,8 @@ int main(void)
         cmocka_unit_test(test_mutual_auth_data_close),
         cmocka_unit_test(test_chacha_and_aes256),
         cmocka_unit_test(test_resumption),
+        cmocka_unit_test(test_session_lifetime),
+        cmocka_unit_test(test_session_without_time),
         cmocka_unit_test(test_timeout_handshake),
         cmocka_unit_test(test_timeout_read_is_recoverable),
         cmocka_unit_test(test_timeout_socket),

@@ -1779,6 +1779,17 @@ class MessageReplayState:
             return None
         return tuple(_check(res, "replay window"))
 
+    def forget(self, sender):
+        """Remove ``sender``'s window (moat_msg_replay_forget), freeing its
+        slot in the table of 16 senders; :attr:`record` changes (persist
+        it). For RETIRED senders only: remove ``sender`` from every directory
+        passed to :func:`open_message` first, since forgetting makes its old
+        messages pass the replay window again (docs/messages.md). Raises
+        ``MOAT_ERR_NOT_FOUND`` (nothing changes) for an unknown sender."""
+        if not isinstance(sender, str):
+            raise TypeError("sender must be a str")
+        _check(_ll.msg_replay_forget(self._h, sender), "replay forget")
+
     def __del__(self):
         try:
             h = getattr(self, "_h", None)

@@ -15,7 +15,10 @@ Commands:
                                    written to stdout
   update SUBCOMMAND ...            verified updates: keygen, root-create,
                                    root-rotate, root-sign, manifest-create,
-                                   manifest-sign, verify (see --help)
+                                   manifest-sign, verify; a simulated device:
+                                   device-init, device-install, device-trial,
+                                   device-boot, device-confirm, device-revert,
+                                   device-status (see --help)
 
 Key files: JWK, PEM (PRIVATE KEY, EC PRIVATE KEY, PUBLIC KEY) or DER.
 Exit status: 0 success, 1 a moat error (its name on stderr), 2 usage.

@@ -9,9 +9,21 @@
   verify           verify a bundle (roots, manifest, image) offline, as a
                    device would, on a simulated device
 
+A simulated device kept in a state file (a journal replayed through moat's
+C code at each run), for scripted simulators and tests:
+
+  device-init      create the state file (ids, components, slots[, root])
+  device-install   update the trust root, verify a manifest, stage its image
+  device-trial     STAGED -> TRIAL (the next boot runs the candidate once)
+  device-boot      boot: prints the slot started and the counter status
+  device-confirm   the running trial is good: counters advance
+  device-revert    drop a STAGED or TRIAL update
+  device-status    install state, root, counters, installed versions
+
 k-of-n signing is k runs of root-sign / manifest-sign, each where its key
-lives, passing the document file along. Exit status: 0 success, 1 a moat
-error (its name on stderr) or bad input, 2 usage. Formats: docs/manifest.md;
+lives, passing the document file along. The device-* subcommands print the
+device's status as JSON on stdout. Exit status: 0 success, 1 a moat error
+(its name on stderr) or bad input, 2 usage. Formats: docs/manifest.md;
 trust model: docs/update.md; walk-through: docs/python.md "Updates".
 """
 
@@ -202,6 +214,113 @@ def cmd_verify(args):
     return 0
 
 
+def _now_of(args):
+    return None if args.no_time else (int(time.time()) if args.now is None else args.now)
+
+
+def _print_json(obj):
+    sys.stdout.write(json.dumps(obj, indent=2, sort_keys=True) + "\n")
+    sys.stdout.flush()
+
+
+def _component_spec(item, version):
+    """--component NAME or NAME=VERSION[@SLOT[,SLOT...]] (slots default 0,1)."""
+    name, sep, rest = item.partition("=")
+    ver, _, slots = rest.partition("@")
+    if not sep:
+        ver = version
+    try:
+        slot_list = [int(x) for x in slots.split(",")] if slots else [0, 1]
+    except ValueError:
+        raise ValueError("--component %r: slots are numbers, e.g. app=1.0.0@0,1" % item)
+    up.parse_version(ver or "0.0.0")
+    return {"name": name, "installed": ver or "0.0.0", "slots": slot_list}
+
+
+def cmd_device_init(args):
+    if os.path.exists(args.state) and not args.force:
+        print("moat: %s exists (use --force to replace it)" % args.state, file=sys.stderr)
+        return 1
+    comps = [_component_spec(c, args.version) for c in args.component]
+    dev = up.SimulatedDevice(args.vendor_id, args.class_id, comps,
+                             [args.slot_size] * up.SLOT_COUNT)
+    if args.root:   # provisioning: all of it or no state file
+        dev.apply_roots([_read(r) for r in args.root], _now_of(args))
+    dev.save(args.state)
+    _print_json(dev.status())
+    _info(args, "device %s: %s" % (args.state, ", ".join(
+        "%s %s" % (c["name"], c["installed"]) for c in comps)))
+    return 0
+
+
+def _device_run(args, action):
+    """Load the state, run ``action(dev)`` and save the state whenever the
+    journal grew (failures included: some change the port)."""
+    dev = up.SimulatedDevice.load(args.state)
+    try:
+        extra = action(dev) or {}
+    finally:
+        if dev.changed:
+            dev.save(args.state)
+    out = dev.status()
+    out.update(extra)
+    _print_json(out)
+    return dev, out
+
+
+def cmd_device_install(args):
+    roots = [_read(r) for r in args.root or ()]
+    manifest = _read(args.manifest)
+    image = _read(args.image)
+    now = _now_of(args)
+
+    def action(dev):
+        applied = dev.apply_roots(roots, now)
+        if applied:
+            _info(args, "trust root now version %d" % applied[-1])
+        return {"manifest": dev.install(manifest, image, now), "now": now}
+
+    _dev, out = _device_run(args, action)
+    m = out["manifest"]
+    _info(args, "staged %s %s (sequence %d) in slot %d: run device-trial, then device-boot"
+          % (m["component"], m["version"], m["sequence"], m["slot"]))
+    return 0
+
+
+def cmd_device_trial(args):
+    _device_run(args, lambda dev: dev.trial())
+    _info(args, "trial: the next device-boot starts the candidate once")
+    return 0
+
+
+def cmd_device_boot(args):
+    def action(dev):
+        slot, counters = dev.boot()
+        return {"slot": slot, "counter_status": counters}
+
+    _dev, out = _device_run(args, action)
+    _info(args, "boot: slot %d, state %s, counters %s"
+          % (out["slot"], out["state"], out["counter_status"]))
+    return 0
+
+
+def cmd_device_confirm(args):
+    _dev, out = _device_run(args, lambda dev: dev.confirm())
+    _info(args, "confirmed: sequence counter %d" % out["counters"]["sequence"])
+    return 0
+
+
+def cmd_device_revert(args):
+    _device_run(args, lambda dev: dev.revert())
+    _info(args, "reverted: the confirmed image boots")
+    return 0
+
+
+def cmd_device_status(args):
+    _device_run(args, lambda dev: None)
+    return 0
+
+
 # -------------------------------------------------------------- parser
 
 
@@ -333,4 +452,89 @@ def register(sub):
                    help="size of each simulated slot (default: the image size)")
     s.add_argument("-q", "--quiet", action="store_true", help="no progress bar, no messages")
     s.set_defaults(func=cmd_verify)
+
+    _device_parsers(us)
     return p
+
+
+def _time_args(s):
+    t = s.add_mutually_exclusive_group()
+    t.add_argument("--now", type=_time_arg, default=None, metavar="WHEN",
+                   help="the device's trusted time (default: this machine's clock)")
+    t.add_argument("--no-time", action="store_true",
+                   help="the device has no trusted time (expiry not checked)")
+
+
+_STATE_HELP = ("Simulated device state file (JSON): the device description and a journal "
+               "of the operations that changed its port, replayed through moat's C code "
+               "at each run (records, monotonic counters and slots come back exactly; a "
+               "file that does not replay to its saved state is refused). Prints the "
+               "device's status as JSON; on failure the exact error name goes to stderr "
+               "and the state is saved only if the port changed.")
+
+
+def _device_parsers(us):
+    s = us.add_parser("device-init", help="create a simulated device state file",
+                      description="Create a simulated device: vendor and class ids, its "
+                      "components (installed version and staging slots) and slot sizes; "
+                      "no root unless --root (provisioning: the first is bootstrapped, the "
+                      "others rotated in order). " + _STATE_HELP)
+    s.add_argument("state", metavar="STATE.json")
+    s.add_argument("--vendor-id", required=True, metavar="UUID")
+    s.add_argument("--class-id", required=True, metavar="UUID")
+    s.add_argument("--component", action="append", required=True,
+                   metavar="NAME[=VERSION[@SLOTS]]",
+                   help="a component (repeatable, order fixes its svn counter): its "
+                   "installed version (default --version) and staging slots (default 0,1)")
+    s.add_argument("--version", default="0.0.0", metavar="X.Y.Z",
+                   help="installed version of components given by name only (default 0.0.0)")
+    s.add_argument("--slot-size", type=int, default=256 * 1024, metavar="BYTES",
+                   help="size of each of the %d slots (default 262144)" % up.SLOT_COUNT)
+    s.add_argument("--root", action="append", metavar="ROOT.json",
+                   help="provisioned root document(s), oldest first (repeatable)")
+    _time_args(s)
+    s.add_argument("--force", action="store_true", help="replace an existing state file")
+    s.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    s.set_defaults(func=cmd_device_init)
+
+    s = us.add_parser("device-install", help="verify a manifest and stage its image",
+                      description="Bring the trust root up to date (bootstrap the first "
+                      "--root if the device has none; rotate through every later one whose "
+                      "version is above the stored root's, in order), verify the manifest "
+                      "against the root, the device and its counters, then stream the image "
+                      "into the manifest's slot (size, SHA-256, re-read): state STAGED. "
+                      "Counters do not move. " + _STATE_HELP)
+    s.add_argument("state", metavar="STATE.json")
+    s.add_argument("--root", action="append", metavar="ROOT.json",
+                   help="root documents, oldest first (repeatable; optional once the "
+                   "device has a root)")
+    s.add_argument("--manifest", required=True, metavar="MANIFEST.json")
+    s.add_argument("--image", required=True, metavar="FILE")
+    _time_args(s)
+    s.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+    s.set_defaults(func=cmd_device_install)
+
+    for name, func, short, desc in (
+            ("device-trial", cmd_device_trial, "STAGED -> TRIAL",
+             "moat_update_trial(): mark the staged image for ONE trial boot (the next "
+             "device-boot starts it; a second boot without device-confirm reverts)."),
+            ("device-boot", cmd_device_boot, "boot: the slot started and the counter status",
+             "moat_update_boot(): the boot decision. Prints the status with \"slot\" (the "
+             "slot started) and \"counter_status\" (the counter catch-up, MOAT_OK when "
+             "current). In TRIAL it starts the candidate once; a trial already booted and "
+             "never confirmed is reverted and the confirmed image boots."),
+            ("device-confirm", cmd_device_confirm, "confirm the running trial",
+             "moat_update_confirm(): the trial booted and is good: it becomes the confirmed "
+             "image, the sequence and svn counters advance to the manifest's values and "
+             "the component's installed version becomes the manifest's."),
+            ("device-revert", cmd_device_revert, "drop a STAGED or TRIAL update",
+             "moat_update_revert(): drop a pending update; the confirmed image stays. "
+             "Refused after confirm (MOAT_ERR_UPDATE_STATE)."),
+            ("device-status", cmd_device_status, "print the simulated device's status",
+             "moat_update_status() and the port: install state, stored root version and "
+             "epoch, counters (sequence: epoch * 2^32 + sequence; svn per component), "
+             "installed versions, the pending manifest, the last booted slot.")):
+        s = us.add_parser(name, help=short, description=desc + " " + _STATE_HELP)
+        s.add_argument("state", metavar="STATE.json")
+        s.add_argument("-q", "--quiet", action="store_true", help="no messages on stderr")
+        s.set_defaults(func=func)

@@ -47,6 +47,7 @@ __all__ = [
     "root_payload", "root_payload_next", "root_epoch", "manifest_payload", "sign",
     "is_document", "document_payload", "document_kids",
     "Root", "Manifest", "root_check", "manifest_check", "Device", "verify_bundle",
+    "SimulatedDevice",
 ]
 
 #: ``now`` for "the device has no trusted time".
@@ -899,3 +900,258 @@ def verify_bundle(roots, manifest, image, vendor_id, class_id, components=None, 
     out["digest"] = _b64u(m["digest"])
     out["state"] = state
     return out
+
+
+# ------------------------------------------- persisted simulated device
+
+
+#: Format marker of a :class:`SimulatedDevice` state file.
+STATE_FORMAT = 1
+_OPS = ("bootstrap", "rotate", "install", "trial", "boot", "confirm", "revert")
+
+
+class SimulatedDevice:
+    """A :class:`Device` whose state survives the process: the simulated
+    device of ``python3 -m moat update device-*``, for scripted simulators
+    and tests.
+
+    The port of a :class:`Device` lives in C memory and is not readable
+    from Python (its records are moat's own layout), so the state file is
+    a journal, not a memory dump: the device description (ids, components,
+    slot sizes) and every operation that changed the port (root bootstrap
+    and rotations, installs with their manifest, image and clock, trial,
+    boot, confirm, revert) with its outcome. :meth:`load` builds a fresh
+    :class:`Device` and runs the journal again through the same C
+    functions; the simulated port is deterministic (no entropy, the clock
+    of each operation is recorded), so the records, counters and slots come
+    back exactly. Each replayed outcome (error name, booted slot, counter
+    status) and the final port write count and install state must match
+    what was saved, else the file is refused (``ValueError``: edited by
+    hand, or written by another moat). Images are kept once each, by
+    digest.
+
+    An operation is journaled when it succeeded or changed the port (some
+    failures do, e.g. a boot that drops a trial whose slot no longer
+    verifies); a refusal that changed nothing (every verification failure)
+    is not. When a trial is confirmed, the component's installed version
+    becomes the manifest's (what the firmware would report after booting
+    it). Not thread-safe; one process per state file at a time."""
+
+    def __init__(self, vendor_id, class_id, components, slot_sizes=(256 * 1024, 256 * 1024)):
+        comps = []
+        for c in components:
+            c = dict(c) if isinstance(c, dict) else dict(zip(("name", "installed", "slots"), c))
+            slots = c.get("slots", [0])
+            comps.append({"name": _name(c["name"]), "installed": c.get("installed", "0.0.0"),
+                          "slots": [slots] if isinstance(slots, int) else list(slots)})
+        sizes = list(slot_sizes) + [0] * (SLOT_COUNT - len(slot_sizes))
+        self._params = {"vendor_id": _uuid_text(vendor_id), "class_id": _uuid_text(class_id),
+                        "components": comps, "slot_sizes": sizes}
+        #: The :class:`Device` (port in memory) this object drives.
+        self.device = Device(vendor_id, class_id, comps, sizes, None)
+        self._journal = []
+        self._images = {}
+        self._pending = None
+        self._last_boot = None
+        #: True when the journal grew since :meth:`load` / construction.
+        self.changed = True
+
+    # -- persistence
+    @classmethod
+    def load(cls, path):
+        """Read a state file written by :meth:`save` and replay it."""
+        with open(path, "rb") as f:
+            data = f.read()
+        try:
+            st = _json.loads(data)
+            if not isinstance(st, dict) or st.get("moat_sim_device") != STATE_FORMAT:
+                raise ValueError("no \"moat_sim_device\":%d" % STATE_FORMAT)
+            p = st["device"]
+            self = cls(p["vendor_id"], p["class_id"], p["components"], p["slot_sizes"])
+            self._images = {k: _base64.b64decode(v, validate=True)
+                            for k, v in st["images"].items()}
+            for entry in st["journal"]:
+                if not isinstance(entry, dict) or entry.get("op") not in _OPS:
+                    raise ValueError("unknown journal entry %r" % (entry,))
+                self._run(dict(entry), expect=entry)
+            summary = st["summary"]
+        except (KeyError, TypeError, AttributeError, ValueError) as e:
+            raise ValueError("%s: not a simulated device state file (%s)" % (path, e))
+        if summary.get("writes") != self.device.writes or \
+                summary.get("state") != self.device.status():
+            raise ValueError("%s: the journal does not replay to the saved state (edited by "
+                             "hand, or written by another moat)" % path)
+        self.changed = False
+        return self
+
+    def save(self, path):
+        """Write the state file (atomically: a temporary file, then a
+        rename)."""
+        out = {"moat_sim_device": STATE_FORMAT, "device": self._params,
+               "images": {k: _base64.b64encode(v).decode("ascii")
+                          for k, v in sorted(self._images.items())},
+               "journal": self._journal,
+               "summary": {"writes": self.device.writes, "state": self.device.status()}}
+        text = _json.dumps(out, indent=1, sort_keys=True) + "\n"
+        path = _os.fspath(path)
+        tmp = "%s.tmp-%d" % (path, _os.getpid())
+        fd = _os.open(tmp, _os.O_WRONLY | _os.O_CREAT | _os.O_EXCL, 0o644)
+        try:
+            with _os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(text)
+            _os.replace(tmp, path)
+        except BaseException:
+            try:
+                _os.unlink(tmp)
+            except OSError:
+                pass
+            raise
+        self.changed = False
+
+    # -- the journal
+    def _run(self, entry, expect=None):
+        """Run one operation on the device; journal it if it succeeded or
+        changed the port. ``expect``: replay, the outcome must match."""
+        dev = self.device
+        dev.now = entry.get("now")
+        before = dev.writes
+        err = None
+        try:
+            extra = self._op(entry) or {}
+        except MoatError as e:
+            err, extra = e, {}
+        entry["result"] = "MOAT_OK" if err is None else err.name
+        entry.update(extra)
+        if expect is not None:
+            for k in ("result",) + tuple(extra):
+                if expect.get(k) != entry[k]:
+                    raise ValueError("journal entry %d (%s): %s %r on replay, %r saved"
+                                     % (len(self._journal), entry["op"], k, entry[k],
+                                        expect.get(k)))
+        if err is None or dev.writes != before:
+            if entry["op"] == "install":
+                key = entry["image"]
+                if key not in self._images:
+                    self._images[key] = entry.pop("_image")
+                entry.pop("_image", None)
+            self._journal.append(entry)
+            self.changed = True
+        if err is not None and expect is None:
+            raise err
+        return extra
+
+    def _op(self, e):
+        dev, op = self.device, e["op"]
+        if op == "bootstrap":
+            dev.bootstrap(e["doc"])
+        elif op == "rotate":
+            dev.rotate(e["doc"])
+        elif op == "install":
+            image = e["_image"] if "_image" in e else self._images[e["image"]]
+            m = dev.verify_manifest(e["manifest"])
+            dev.stage(m, image)
+            self._pending = {k: m[k] for k in ("component", "version", "sequence", "svn",
+                                               "slot", "size")}
+        elif op == "trial":
+            dev.trial()
+        elif op == "boot":
+            self._last_boot = None
+            slot = dev.boot()
+            self._last_boot = slot
+            return {"slot": slot, "counter_status": _moat.error_name(dev.counter_status)}
+        elif op == "confirm":
+            try:
+                dev.confirm()
+            finally:
+                if self._pending is not None and dev.status() == "confirmed":
+                    dev.set_installed(self._pending["component"], self._pending["version"])
+                    self._pending = None
+        elif op == "revert":
+            dev.revert()
+        return None
+
+    # -- operations
+    def root_version(self):
+        """Version of the stored root, None when the device has none."""
+        try:
+            return self.device.load_root()["version"]
+        except MoatError as e:
+            if e.name == "MOAT_ERR_PORT_NOT_FOUND":
+                return None
+            raise
+
+    def apply_roots(self, docs, now=None):
+        """Bring the trust root up to date with ``docs`` (root documents,
+        oldest first): bootstrap the first when the device has no root,
+        then rotate through every document whose payload version is above
+        the stored root's (older or equal ones are skipped: the device has
+        them; skipping accepts nothing). Returns the versions applied."""
+        applied = []
+        for doc in docs:
+            doc = _doc_bytes(doc).decode("utf-8")
+            current = self.root_version()
+            if current is None:
+                self._run({"op": "bootstrap", "doc": doc, "now": now})
+            else:
+                try:
+                    v = document_payload(doc).get("version")
+                except ValueError:
+                    v = None    # not even JSON: let moat refuse it
+                if isinstance(v, int) and not isinstance(v, bool) and v <= current:
+                    continue
+                self._run({"op": "rotate", "doc": doc, "now": now})
+            applied.append(self.device.load_root()["version"])
+        return applied
+
+    def install(self, manifest, image, now=None):
+        """Verify ``manifest`` against the stored root and the device, and
+        stage ``image`` (bytes or a path) into its slot. Returns the
+        verified manifest's facts."""
+        if not isinstance(image, (bytes, bytearray, memoryview)):
+            with open(image, "rb") as f:
+                image = f.read()
+        image = bytes(image)
+        doc = _doc_bytes(manifest).decode("utf-8")
+        self._run({"op": "install", "manifest": doc, "image": _b64u(_moat.sha256(image)),
+                   "now": now, "_image": image})
+        return dict(self._pending)
+
+    def trial(self):
+        """STAGED -> TRIAL (moat_update_trial)."""
+        self._run({"op": "trial"})
+
+    def boot(self):
+        """moat_update_boot(): returns ``(slot, counter_status_name)``."""
+        out = self._run({"op": "boot"})
+        return out["slot"], out["counter_status"]
+
+    def confirm(self):
+        """moat_update_confirm(): counters move; the component's installed
+        version becomes the confirmed manifest's."""
+        self._run({"op": "confirm"})
+
+    def revert(self):
+        """moat_update_revert(): drop a STAGED or TRIAL update."""
+        self._run({"op": "revert"})
+
+    def status(self):
+        """The device as a dict: install ``state``, stored root
+        (``root_version``, ``sequence_epoch``; None without a root),
+        ``counters`` (``sequence``: epoch * 2^32 + sequence, ``svn`` per
+        component), ``components`` (installed versions), ``pending`` (the
+        staged or trial manifest, else None), ``last_boot_slot`` and
+        ``journal`` (entries)."""
+        dev = self.device
+        state = dev.status()
+        rv = self.root_version()
+        root = dev.root if rv is not None else None
+        return {"state": state,
+                "root_version": rv,
+                "sequence_epoch": None if root is None else root["epoch"],
+                "counters": {"sequence": dev.sequence,
+                             "svn": {c["name"]: dev.svn(c["name"]) for c in dev.components}},
+                "components": dev.components,
+                "pending": dict(self._pending) if self._pending is not None and
+                state in ("staged", "trial") else None,
+                "last_boot_slot": self._last_boot,
+                "journal": len(self._journal)}

@@ -67,6 +67,29 @@ def test_replay_and_restart():
     assert e.value.name == "MOAT_ERR_MSG_REPLAY_RECORD"
 
 
+def test_replay_forget_retired_sender():
+    keys = _keys()
+    replay = moat.MessageReplayState()
+    m1 = _seal(keys, 1)
+    _open(m1, keys, replay)
+    _open(_seal(keys, 1, frm="dev-c"), keys, replay)
+    before = replay.record
+    with pytest.raises(moat.MoatError) as e:
+        replay.forget("dev-x")
+    assert e.value.name == "MOAT_ERR_NOT_FOUND"
+    assert replay.record == before
+    replay.forget("dev-a")
+    assert replay.window("dev-a") is None
+    assert replay.window("dev-c") == (1, 1)
+    restarted = moat.MessageReplayState(replay.record)
+    assert restarted.window("dev-a") is None
+    # dev-a retired: removed from the directory, its old message is refused.
+    with pytest.raises(moat.MoatError) as e:
+        moat.open_message(m1, keys["dev-b"], "dev-b", {"dev-c": keys["dev-c"].public_key()},
+                          restarted, ("telemetry",))
+    assert e.value.name == "MOAT_ERR_MSG_UNKNOWN_SENDER"
+
+
 @pytest.mark.parametrize("case,error", [
     ("wrong_recipient", "MOAT_ERR_MSG_WRONG_RECIPIENT"),
     ("substitution", "MOAT_ERR_MSG_SENDER_MISMATCH"),

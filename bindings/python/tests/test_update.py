@@ -3,6 +3,7 @@ rotation, manifests, k-of-n signing one signer at a time) and offline bundle
 verification on a simulated device running moat's C code, through the API
 and through the CLI (python3 -m moat update ...)."""
 
+import base64
 import json
 import os
 import subprocess
@@ -19,8 +20,10 @@ CLASS = "0c1d2e3f-4a5b-4c6d-9e8f-102132435465"
 OTHER = "11111111-2222-4333-8444-555555555555"
 NOW = 1767225600          # 2026-01-01T00:00:00Z
 DAY = 86400
+DEVICE_SUBCOMMANDS = ("device-init", "device-install", "device-trial", "device-boot",
+                      "device-confirm", "device-revert", "device-status")
 SUBCOMMANDS = ("keygen", "root-create", "root-rotate", "root-sign", "manifest-create",
-               "manifest-sign", "verify")
+               "manifest-sign", "verify") + DEVICE_SUBCOMMANDS
 
 
 def _env():
@@ -588,6 +591,213 @@ def test_cli_progress_bar(tmp_path, machines):
     assert p["size"] == 4096 and b64u_decode(p["digest"]["value"]) == moat.sha256(b"s" * 4096)
 
 
+# ------------------------------------------- CLI: simulated device
+
+
+def _dev(*args):
+    """A device-* subcommand that succeeded: its status JSON."""
+    return json.loads(ok(run(*args)).stdout)
+
+
+def _init_device(path, *extra):
+    return _dev("device-init", path, "--vendor-id", VENDOR, "--class-id", CLASS,
+                "--component", "app", "--version", "1.0.0", "--slot-size", 65536, *extra)
+
+
+def _install(w, state, manifest="manifest.json", image="fw.bin", roots=("root-1.json",)):
+    args = ["device-install", state]
+    for r in roots:
+        args += ["--root", w / r]
+    return run(*args, "--manifest", w / manifest, "--image", w / image, "--now", NOW)
+
+
+def test_cli_device_help_and_usage(tmp_path):
+    for s in DEVICE_SUBCOMMANDS:
+        h = ok(run(s, "--help"))
+        assert h.stdout.startswith(b"usage: python3 -m moat update " + s.encode())
+        assert b"STATE.json" in h.stdout and b"journal" in h.stdout
+        assert run(s).returncode == 2                     # no state file named: usage
+    assert run("device-init", tmp_path / "d.json", "--vendor-id", VENDOR).returncode == 2
+    assert not (tmp_path / "d.json").exists()
+
+
+def test_cli_device_lifecycle(bundle, tmp_path):
+    """init (app 1.0.0) -> install 1.1.0 -> trial -> boot -> confirm: the
+    status shows 1.1.0 confirmed and the counters at the manifest's values;
+    the same manifest again is a rollback and leaves the state file as it
+    was."""
+    st = tmp_path / "dev.json"
+    s = _init_device(st)
+    assert s["state"] == "none" and s["root_version"] is None
+    assert s["counters"] == {"sequence": 0, "svn": {"app": 0}}
+    s = json.loads(ok(_install(bundle, st)).stdout)
+    assert s["state"] == "staged" and s["root_version"] == 1 and s["now"] == NOW
+    assert s["manifest"] == {"component": "app", "version": "1.1.0", "sequence": 7, "svn": 2,
+                             "slot": 1, "size": len(IMAGE)}
+    assert s["counters"] == {"sequence": 0, "svn": {"app": 0}}     # staging moves nothing
+    assert _dev("device-trial", st)["state"] == "trial"
+    s = _dev("device-boot", st)
+    assert (s["slot"], s["state"], s["counter_status"]) == (1, "trial", "MOAT_OK")
+    assert s["counters"] == {"sequence": 0, "svn": {"app": 0}}
+    s = _dev("device-confirm", st)
+    assert s["state"] == "confirmed" and s["pending"] is None
+    s = _dev("device-status", st)
+    assert s["state"] == "confirmed" and s["root_version"] == 1 and s["sequence_epoch"] == 0
+    assert s["components"] == [{"name": "app", "installed": "1.1.0", "slots": [0, 1]}]
+    assert s["counters"] == {"sequence": 7, "svn": {"app": 2}}
+    s = _dev("device-boot", st)                       # the confirmed image, from now on
+    assert (s["slot"], s["state"], s["counter_status"]) == (1, "confirmed", "MOAT_OK")
+    before = st.read_bytes()
+    fails(_install(bundle, st), "MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK")
+    assert st.read_bytes() == before
+    fails(run("device-revert", st), "MOAT_ERR_UPDATE_STATE")          # after confirm: no
+    assert _dev("device-status", st)["counters"] == {"sequence": 7, "svn": {"app": 2}}
+
+
+def test_cli_device_unconfirmed_trial_reverts(bundle, tmp_path):
+    st = tmp_path / "dev.json"
+    _init_device(st)
+    ok(_install(bundle, st))
+    ok(run("device-trial", st))
+    assert _dev("device-boot", st)["slot"] == 1                     # the trial, once
+    s = _dev("device-boot", st)                                      # never confirmed
+    assert (s["slot"], s["state"]) == (0, "reverted")
+    assert s["counters"] == {"sequence": 0, "svn": {"app": 0}}
+    assert s["components"][0]["installed"] == "1.0.0" and s["pending"] is None
+    fails(run("device-confirm", st), "MOAT_ERR_UPDATE_STATE")
+    assert _dev("device-boot", st)["slot"] == 0
+    # the same manifest can be installed again: nothing was counted
+    assert json.loads(ok(_install(bundle, st, roots=())).stdout)["state"] == "staged"
+
+
+def test_cli_device_next_update_reverted_before_boot(bundle, machines, tmp_path):
+    """After 1.1.0 is confirmed in slot 1, 1.2.0 is built for slot 0; it is
+    staged, put in trial and reverted (device-revert): slot 1 still boots,
+    counters unchanged; then installed again and confirmed."""
+    st = tmp_path / "dev.json"
+    _init_device(st)
+    ok(_install(bundle, st))
+    for c in ("device-trial", "device-boot", "device-confirm"):
+        ok(run(c, st))
+    ok(run("manifest-create", "--image", bundle / "fw.bin", "--sequence", 8, "--expires",
+           "2027-01-01", "--vendor-id", VENDOR, "--class-id", CLASS, "--component", "app",
+           "--version", "1.2.0", "--svn", 2, "--slot", 0, "-o", tmp_path / "m12.json"))
+    for k in ("tgt-a", "tgt-c"):
+        _sign_at(machines[k], "manifest-sign", tmp_path / "m12.json")
+    r = run("device-install", st, "--manifest", tmp_path / "m12.json", "--image",
+            bundle / "fw.bin", "--now", NOW)
+    assert json.loads(ok(r).stdout)["manifest"]["slot"] == 0
+    ok(run("device-trial", st))
+    assert _dev("device-revert", st)["state"] == "reverted"
+    s = _dev("device-boot", st)
+    assert s["slot"] == 1 and s["counters"] == {"sequence": 7, "svn": {"app": 2}}
+    ok(run("device-install", st, "--manifest", tmp_path / "m12.json", "--image",
+           bundle / "fw.bin", "--now", NOW))
+    ok(run("device-trial", st))
+    assert _dev("device-boot", st)["slot"] == 0
+    s = _dev("device-confirm", st)
+    assert s["counters"] == {"sequence": 8, "svn": {"app": 2}}
+    assert s["components"][0]["installed"] == "1.2.0"
+    assert _dev("device-boot", st)["slot"] == 0
+
+
+def test_cli_device_refusals(bundle, tmp_path):
+    st = tmp_path / "dev.json"
+    _init_device(st)
+    fails(run("device-trial", st), "MOAT_ERR_UPDATE_STATE")          # nothing staged
+    fails(run("device-install", st, "--manifest", bundle / "manifest.json", "--image",
+              bundle / "fw.bin", "--now", NOW), "MOAT_ERR_PORT_NOT_FOUND")   # no root yet
+    fails(_install(bundle, st, manifest="manifest-1of3.json"), "MOAT_ERR_JOSE_THRESHOLD")
+    s = _dev("device-status", st)
+    assert s["state"] == "none" and s["counters"]["sequence"] == 0
+    # the root was bootstrapped before the manifest was refused: the device
+    # keeps it (as a real one would) and the state file says so
+    assert s["root_version"] == 1 and s["journal"] == 1
+    # an existing state file is not replaced without --force
+    r = run("device-init", st, "--vendor-id", VENDOR, "--class-id", CLASS, "--component", "app")
+    assert r.returncode == 1 and b"exists" in r.stderr
+    assert _init_device(st, "--force")["root_version"] is None
+    # provisioning at init: the root, and a bad root leaves no file
+    assert _init_device(tmp_path / "p.json", "--root", bundle / "root-1.json", "--now",
+                        NOW)["root_version"] == 1
+    (tmp_path / "bad-root.json").write_bytes((bundle / "manifest.json").read_bytes())
+    fails(run("device-init", tmp_path / "q.json", "--vendor-id", VENDOR, "--class-id", CLASS,
+              "--component", "app", "--root", tmp_path / "bad-root.json", "--now", NOW),
+          _root_refusal(bundle))
+    assert not (tmp_path / "q.json").exists()
+
+
+def _root_refusal(bundle):
+    """The exact error moat gives for a manifest offered as a first root."""
+    with pytest.raises(moat.MoatError) as e:
+        up.root_check((bundle / "manifest.json").read_bytes(), now=NOW)
+    return e.value.name
+
+
+def test_cli_device_state_file_checked(bundle, tmp_path):
+    """The state file is replayed through the C code: an edited journal or
+    summary is refused (exit 1, message), the original still works."""
+    st = tmp_path / "dev.json"
+    _init_device(st)
+    ok(_install(bundle, st))
+    ok(run("device-trial", st))
+    ok(run("device-boot", st))
+    d = json.loads(st.read_text())
+    assert [e["op"] for e in d["journal"]] == ["bootstrap", "install", "trial", "boot"]
+    assert d["journal"][3]["slot"] == 1
+    for edit in (lambda d: d["journal"][3].update(slot=0),
+                 lambda d: d["summary"].update(writes=d["summary"]["writes"] + 1),
+                 lambda d: d["summary"].update(state="confirmed"),
+                 lambda d: d["journal"].pop(2),
+                 lambda d: d.update(moat_sim_device=2)):
+        bad = json.loads(st.read_text())
+        edit(bad)
+        (tmp_path / "bad.json").write_text(json.dumps(bad))
+        r = run("device-status", tmp_path / "bad.json")
+        assert r.returncode == 1 and r.stdout == b"", r.stderr.decode()
+        assert b"bad.json: " in r.stderr
+    # an image changed in the file: its staging no longer replays
+    bad = json.loads(st.read_text())
+    k = next(iter(bad["images"]))
+    raw = bytearray(base64.b64decode(bad["images"][k]))
+    raw[0] ^= 1
+    bad["images"][k] = base64.b64encode(bytes(raw)).decode()
+    (tmp_path / "bad.json").write_text(json.dumps(bad))
+    r = run("device-status", tmp_path / "bad.json")
+    assert r.returncode == 1 and b"MOAT_ERR_UPDATE_DIGEST" in r.stderr
+    assert _dev("device-status", st)["state"] == "trial"
+
+
+def test_simulated_device_api_survives_reload(keys, tmp_path):
+    """SimulatedDevice: a save/load between every step gives what one
+    in-memory Device gives (slots, counters, records)."""
+    st = tmp_path / "dev.json"
+    comps = [{"name": "app", "installed": "1.0.0", "slots": [0, 1]}]
+
+    def step(f):
+        d = up.SimulatedDevice.load(st)
+        out = f(d)
+        d.save(st)
+        return out, d
+
+    up.SimulatedDevice(VENDOR, CLASS, comps, (65536, 65536)).save(st)
+    step(lambda d: d.apply_roots([_root1(keys)], NOW))
+    m, _ = step(lambda d: d.install(_manifest(keys, IMAGE), IMAGE, NOW))
+    assert m["version"] == "1.1.0" and m["slot"] == 1
+    step(lambda d: d.trial())
+    (slot, counters), d = step(lambda d: d.boot())
+    assert (slot, counters) == (1, "MOAT_OK") and d.device.slot_read(1, 0, len(IMAGE)) == IMAGE
+    step(lambda d: d.confirm())
+    d = up.SimulatedDevice.load(st)
+    s = d.status()
+    assert s["state"] == "confirmed" and s["counters"] == {"sequence": 1, "svn": {"app": 1}}
+    assert d.device.components[0]["installed"] == "1.1.0" and not d.changed
+    with pytest.raises(moat.MoatError) as e:
+        d.install(_manifest(keys, IMAGE), IMAGE, NOW)
+    assert_moat_error(e, "MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK")
+    assert not d.changed                  # a refusal that changed nothing is not journaled
+
+
 # --------------------------------------------------- docs/python.md
 
 
@@ -620,3 +830,32 @@ def test_docs_python_example_runs():
     start = sec.index("```python") + len("```python")
     code = sec[start:sec.index("```", start)]
     exec(compile(code, "docs/python.md#updates", "exec"), {"__name__": "docs_example"})
+
+
+def _sh_block(sec, heading):
+    start = sec.index("```sh", sec.index(heading)) + len("```sh")
+    return sec[start:sec.index("```", start)]
+
+
+def test_docs_device_walkthrough_runs_as_written(tmp_path):
+    """The simulated-device walk-through of docs/python.md "Updates" runs as
+    written after the first one, in the same directory: install, trial,
+    boot, confirm; the rollback refused; a trial reverted on the next boot."""
+    sec = _docs_section()
+    script = _sh_block(sec, "### Command-line walk-through") + \
+        _sh_block(sec, "### Simulated device on the command line")
+    assert script.count("python3 -m moat update device-boot") == 3
+    script = script.replace("python3 -m moat", "%s -B -m moat" % sys.executable)
+    r = subprocess.run(["bash", "-e", "-c", script], cwd=tmp_path, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, env=_env(), timeout=300, check=False)
+    err = r.stderr.decode()
+    assert r.returncode == 0, err
+    assert "trust root now version 2" in err
+    assert "boot: slot 1, state trial, counters MOAT_OK" in err
+    assert "confirmed: sequence counter 1" in err
+    assert "moat: MOAT_ERR_UPDATE_SEQUENCE_ROLLBACK:" in err and b"refused: exit 1" in r.stdout
+    assert "boot: slot 0, state trial" in err and "boot: slot 1, state reverted" in err
+    s = up.SimulatedDevice.load(tmp_path / "dev.json").status()
+    assert s["state"] == "reverted" and s["root_version"] == 2 and s["last_boot_slot"] == 1
+    assert s["counters"] == {"sequence": 1, "svn": {"app": 1}}
+    assert s["components"][0]["installed"] == "1.1.0"
