@@ -128,6 +128,14 @@ static moat_err fault_device_secret(void *ctx, uint8_t *uds, size_t len)
     return rc;
 }
 
+/* No context, or the power is cut: the output is wiped (moat_wipe ignores
+ * NULL) and the call refused with the matching code. */
+static moat_err refuse_unpowered(const moat_port_fault *f, void *out, size_t len)
+{
+    moat_wipe(out, len);
+    return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+}
+
 static moat_err fault_measure_firmware(void *ctx, moat_hash_alg alg, uint8_t *digest,
                                        size_t cap, size_t *len)
 {
@@ -137,8 +145,7 @@ static moat_err fault_measure_firmware(void *ctx, moat_hash_alg alg, uint8_t *di
     }
     *len = 0;
     if (f == NULL || !powered(f)) {
-        moat_wipe(digest, cap);
-        return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+        return refuse_unpowered(f, digest, cap);
     }
     return moat_port_measure_firmware(&f->inner, alg, digest, cap, len);
 }
@@ -168,10 +175,7 @@ static moat_err fault_record_read(void *ctx, uint32_t id, uint8_t *buf, size_t c
     }
     *len = 0;
     if (f == NULL || !powered(f)) {
-        if (buf != NULL) {
-            moat_wipe(buf, cap);
-        }
-        return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+        return refuse_unpowered(f, buf, cap);
     }
     return moat_port_record_read(&f->inner, id, buf, cap, len);
 }
@@ -183,8 +187,7 @@ static moat_err fault_slot_info(void *ctx, uint32_t slot, moat_port_slot_info *i
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     if (f == NULL || !powered(f)) {
-        moat_wipe(info, sizeof(*info));
-        return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+        return refuse_unpowered(f, info, sizeof(*info));
     }
     return moat_port_slot_info_get(&f->inner, slot, info);
 }
@@ -197,10 +200,7 @@ static moat_err fault_slot_read(void *ctx, uint32_t slot, size_t off, uint8_t *b
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     if (f == NULL || !powered(f)) {
-        if (buf != NULL) {
-            moat_wipe(buf, len);
-        }
-        return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+        return refuse_unpowered(f, buf, len);
     }
     return moat_port_slot_read(&f->inner, slot, off, buf, len);
 }
@@ -212,8 +212,7 @@ static moat_err fault_key_public(void *ctx, uint32_t key_id, moat_ec_public_key 
         return MOAT_ERR_INVALID_ARGUMENT;
     }
     if (f == NULL || !powered(f)) {
-        moat_wipe(pub, sizeof(*pub));
-        return f == NULL ? MOAT_ERR_INVALID_ARGUMENT : MOAT_ERR_PORT_POWER_CUT;
+        return refuse_unpowered(f, pub, sizeof(*pub));
     }
     return moat_port_key_public(&f->inner, key_id, pub);
 }

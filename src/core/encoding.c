@@ -124,19 +124,27 @@ moat_err moat_hex_decode(const char *in, size_t in_len, uint8_t *out,
 
 /* ------------------------------------------------------------ base64url */
 
-/* RFC 4648 section 5 alphabet value of a character, or sets *bad. */
-static uint32_t b64url_value(unsigned char ch, uint32_t *bad)
+/* RFC 4648 alphabet value of a character, branch-free: A-Z a-z 0-9 then
+ * @p c62 and @p c63 ('-' '_' for base64url, '+' '/' for base64); any other
+ * character sets *bad. */
+static uint32_t b64_value(unsigned char ch, uint32_t c62, uint32_t c63, uint32_t *bad)
 {
     uint32_t c = ch;
     uint32_t up = in_range(c, 'A', 'Z');
     uint32_t lo = in_range(c, 'a', 'z');
     uint32_t dg = in_range(c, '0', '9');
-    uint32_t mi = in_range(c, '-', '-');
-    uint32_t us = in_range(c, '_', '_');
+    uint32_t x62 = in_range(c, c62, c62);
+    uint32_t x63 = in_range(c, c63, c63);
     uint32_t v = (mask_of(up) & (c - 'A')) | (mask_of(lo) & (c - 'a' + 26u)) |
-                 (mask_of(dg) & (c - '0' + 52u)) | (mask_of(mi) & 62u) | (mask_of(us) & 63u);
-    *bad |= 1u ^ (up | lo | dg | mi | us);
+                 (mask_of(dg) & (c - '0' + 52u)) | (mask_of(x62) & 62u) | (mask_of(x63) & 63u);
+    *bad |= 1u ^ (up | lo | dg | x62 | x63);
     return v & 0x3fu;
+}
+
+/* RFC 4648 section 5 (base64url) value of a character, or sets *bad. */
+static uint32_t b64url_value(unsigned char ch, uint32_t *bad)
+{
+    return b64_value(ch, '-', '_', bad);
 }
 
 /* Character for a 6-bit value. */
@@ -294,20 +302,10 @@ moat_err moat_b64url_decode(const char *in, size_t in_len, uint8_t *out,
 
 /* ------------------------------------------- base64 (standard alphabet) */
 
-/* RFC 4648 section 4 alphabet value of a character, or sets *bad. Same
- * branch-free construction as b64url_value(), with '+' and '/'. */
+/* RFC 4648 section 4 (standard base64) value of a character, or sets *bad. */
 static uint32_t b64std_value(unsigned char ch, uint32_t *bad)
 {
-    uint32_t c = ch;
-    uint32_t up = in_range(c, 'A', 'Z');
-    uint32_t lo = in_range(c, 'a', 'z');
-    uint32_t dg = in_range(c, '0', '9');
-    uint32_t pl = in_range(c, '+', '+');
-    uint32_t sl = in_range(c, '/', '/');
-    uint32_t v = (mask_of(up) & (c - 'A')) | (mask_of(lo) & (c - 'a' + 26u)) |
-                 (mask_of(dg) & (c - '0' + 52u)) | (mask_of(pl) & 62u) | (mask_of(sl) & 63u);
-    *bad |= 1u ^ (up | lo | dg | pl | sl);
-    return v & 0x3fu;
+    return b64_value(ch, '+', '/', bad);
 }
 
 /* Standard-alphabet character for a 6-bit value: the base64url character
